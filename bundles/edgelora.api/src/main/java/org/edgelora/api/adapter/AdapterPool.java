@@ -1,0 +1,46 @@
+package org.edgelora.api.adapter;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.edgelora.api.error.EdgeLoraException;
+
+/**
+ * A fixed set of pre-allocated adapter slots, filled from disk on demand and evicted least recently
+ * used among the slots no request holds. Registered adapters may far outnumber slots.
+ */
+public interface AdapterPool {
+
+    /**
+     * Registers an adapter (or a new version of one: new requests then get the new version, requests in
+     * flight finish on the old). Its files are validated against the base model first.
+     *
+     * @throws EdgeLoraException {@code INVALID_ADAPTER} when it does not fit the base model or the pool;
+     *                           nothing changes then
+     */
+    AdapterStatus register(AdapterDescriptor adapter);
+
+    /** Refuses new requests for the adapter; its slot is freed once the requests in flight finish. */
+    void unregister(AdapterId adapter);
+
+    /**
+     * Leases the current version of a named adapter, loading it on the loader thread first when it is
+     * not resident.
+     *
+     * @throws EdgeLoraException {@code UNKNOWN_ADAPTER} or {@code ADAPTER_UNAVAILABLE}
+     */
+    CompletionStage<AdapterLease> acquire(String name);
+
+    Optional<AdapterStatus> status(String name);
+
+    List<AdapterStatus> adapters();
+
+    /** A pinned adapter is loaded now and never evicted. */
+    void pin(String name, boolean pinned);
+
+    /** Frees the adapter's slot if no request holds it; returns whether it did. */
+    boolean evict(String name);
+
+    PoolStats stats();
+}

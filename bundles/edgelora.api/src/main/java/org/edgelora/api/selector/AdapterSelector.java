@@ -1,0 +1,10 @@
+package org.edgelora.api.selector;
+
+/**
+ * Picks an adapter for a prompt that names none: scores the adapters the tenant may use, takes the
+ * top k above a confidence threshold and prefers one that is already resident.
+ */
+public interface AdapterSelector {
+
+    Selection select(SelectionRequest request);
+}

@@ -1,0 +1,40 @@
+package org.edgelora.api.status;
+
+/**
+ * A Declarative Services component configuration's state, named for operators. The codes are those of
+ * {@code org.osgi.service.component.runtime.dto.ComponentConfigurationDTO}.
+ */
+public enum ComponentState {
+    UNSATISFIED_CONFIGURATION(1, "waiting for configuration"),
+    UNSATISFIED_REFERENCE(2, "waiting for a service"),
+    SATISFIED(4, "satisfied"),
+    ACTIVE(8, "active"),
+    FAILED_ACTIVATION(16, "failed to activate"),
+    DISABLED(0, "disabled");
+
+    private final int dtoCode;
+    private final String description;
+
+    ComponentState(int dtoCode, String description) {
+        this.dtoCode = dtoCode;
+        this.description = description;
+    }
+
+    /** Satisfied components are up too: DS activates delayed components on first use. */
+    public boolean up() {
+        return this == ACTIVE || this == SATISFIED;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static ComponentState ofDtoCode(int code) {
+        for (ComponentState state : values()) {
+            if (state.dtoCode == code) {
+                return state;
+            }
+        }
+        throw new IllegalArgumentException("unknown component state code " + code);
+    }
+}
