@@ -16,14 +16,14 @@ import java.util.regex.Pattern;
  * system property of the same name taking precedence, so that {@code -Dorg.osgi.service.http.port=8081}
  * works as expected.
  */
-final class FrameworkProperties {
+public final class FrameworkProperties {
 
-    static final String FILE_NAME = "framework.properties";
+    public static final String FILE_NAME = "framework.properties";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
 
     private FrameworkProperties() {}
 
-    static Map<String, String> load(Path configDir, Map<String, String> launcherValues) throws IOException {
+    public static Map<String, String> load(Path configDir, Map<String, String> launcherValues) throws IOException {
         Path file = configDir.resolve(FILE_NAME);
         Properties raw = new Properties();
         try (Reader in = Files.newBufferedReader(file)) {

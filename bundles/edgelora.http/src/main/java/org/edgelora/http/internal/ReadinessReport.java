@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code GET /health/ready} answers: ready only when at least one readiness check ran and every
- * one passed.
+ * What {@code GET /health/ready} answers: ready only when at least one readiness check ran and none
+ * failed.
  *
  * @param checks     the Felix health checks tagged for readiness, with their messages
  * @param components the state of every Declarative Services component of the gateway's own bundles
