@@ -31,7 +31,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 @ExamReactorStrategy(PerClass.class)
 public class ConfigurationErrorsIT {
 
-    /** The readiness check's own configuration: a component of the gateway with a typed, bounded setting. */
+    /** A second instance of the readiness components check, whose status setting has fixed options. */
     private static final String DS_CHECK_FILE = "org.apache.felix.hc.generalchecks.DsComponentsCheck-broken.cfg";
 
     @Inject
@@ -50,10 +50,12 @@ public class ConfigurationErrorsIT {
         GatewayRuntime.awaitHttp("/health/ready", r -> r.statusCode() == 200, Duration.ofSeconds(30));
         Path config = Path.of(System.getProperty(GatewayRuntime.CONFIG_DIR));
         Path broken = config.resolve("org.edgelora.http.internal.ReadinessServlet.cfg");
-        Files.writeString(broken, "timeoutMillis=\"fast\"\n");
+        // below the declared minimum of 100: Declarative Services alone would run the component with it
+        Files.writeString(broken, "timeoutMillis=50\n");
 
         // the readiness endpoint is itself the component with the bad value: it stops answering...
         awaitState("org.edgelora.http.internal.ReadinessServlet", false);
+        assertEquals(404, GatewayRuntime.awaitHttp("/health/ready", r -> true, Duration.ofSeconds(5)).statusCode());
         // ...while the rest of the gateway keeps running
         assertEquals(200, GatewayRuntime.awaitHttp("/health/live", r -> true, Duration.ofSeconds(5)).statusCode());
         for (Bundle bundle : context.getBundles()) {

@@ -20,7 +20,9 @@ import org.osgi.service.cm.ConfigurationEvent;
 import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
@@ -30,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks each configuration, as it is created or changed, against the metatype definition of its PID,
  * and names the file and key of every bad value and unknown key: in the log, and as a readiness health
- * check (a bad value makes the gateway not ready, an unknown key only warns). Components convert their
- * configuration themselves and fail to activate on a bad value; this says where the bad value is.
+ * check (a bad value makes the gateway not ready, an unknown key only warns). A component whose
+ * configuration has a bad value is disabled until the value is fixed: Declarative Services would
+ * otherwise run it with a value out of its declared range.
  */
 @Component(
         immediate = true,
@@ -47,12 +50,17 @@ public final class ConfigurationValidator implements ConfigurationListener, Heal
     private final MetaTypeService metaTypes;
     /** The problems of each configuration that has any, by PID. */
     private final Map<String, List<ConfigurationProblems.Problem>> problems = new ConcurrentSkipListMap<>();
+    private final ComponentGate gate;
 
     @Activate
     public ConfigurationValidator(
-            BundleContext context, @Reference ConfigurationAdmin configurationAdmin, @Reference MetaTypeService metaTypes)
+            BundleContext context,
+            @Reference ConfigurationAdmin configurationAdmin,
+            @Reference MetaTypeService metaTypes,
+            @Reference ServiceComponentRuntime scr)
             throws IOException, InvalidSyntaxException {
         this.context = context;
+        this.gate = new ComponentGate(scr);
         this.configurationAdmin = configurationAdmin;
         this.metaTypes = metaTypes;
         Configuration[] existing = configurationAdmin.listConfigurations(null);
@@ -65,6 +73,7 @@ public final class ConfigurationValidator implements ConfigurationListener, Heal
     public void configurationEvent(ConfigurationEvent event) {
         if (event.getType() == ConfigurationEvent.CM_DELETED) {
             problems.remove(event.getPid());
+            gate.open(event.getPid());
             return;
         }
         try {
@@ -75,6 +84,11 @@ public final class ConfigurationValidator implements ConfigurationListener, Heal
         } catch (IOException | InvalidSyntaxException e) {
             LOG.warn("cannot read configuration {} to check it: {}", event.getPid(), e.getMessage());
         }
+    }
+
+    @Deactivate
+    void deactivate() {
+        gate.openAll();
     }
 
     @Override
@@ -101,6 +115,7 @@ public final class ConfigurationValidator implements ConfigurationListener, Heal
                 : definitionOf(factoryPid != null ? factoryPid : configuration.getPid(), factoryPid != null);
         if (definition.isEmpty()) {
             problems.remove(configuration.getPid());
+            gate.open(configuration.getPid());
             return;
         }
         Object file = properties.get(SOURCE_FILE);
@@ -111,6 +126,11 @@ public final class ConfigurationValidator implements ConfigurationListener, Heal
         } else {
             problems.put(configuration.getPid(), found);
             found.forEach(p -> LOG.error("{}", p.message()));
+        }
+        if (factoryPid == null && found.stream().anyMatch(ConfigurationProblems.Problem::badValue)) {
+            gate.close(configuration.getPid(), source);
+        } else {
+            gate.open(configuration.getPid());
         }
     }
 
