@@ -1,0 +1,63 @@
+package org.edgelora.selector.tools;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Command-line options of the form {@code --name value} and {@code --flag}. */
+final class Arguments {
+
+    private final Map<String, String> values = new HashMap<>();
+    private final Set<String> flags = new HashSet<>();
+
+    /**
+     * @param flagNames the options that take no value
+     * @throws IllegalArgumentException on a word that is not an option or an option without its value
+     */
+    Arguments(String[] args, Set<String> flagNames) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            if (flagNames.contains(name)) {
+                flags.add(name);
+            } else if (i + 1 < args.length) {
+                values.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+        }
+    }
+
+    boolean flag(String name) {
+        return flags.contains(name);
+    }
+
+    String text(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    Path path(String name) {
+        String value = values.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return Path.of(value);
+    }
+
+    int integer(String name, int fallback) {
+        return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
+    }
+
+    double decimal(String name, double fallback) {
+        return values.containsKey(name) ? Double.parseDouble(values.get(name)) : fallback;
+    }
+
+    long number(String name, long fallback) {
+        return values.containsKey(name) ? Long.parseLong(values.get(name)) : fallback;
+    }
+}
