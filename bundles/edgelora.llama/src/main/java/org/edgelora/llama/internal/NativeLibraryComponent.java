@@ -11,6 +11,7 @@ import java.net.URL;
 import java.nio.file.Path;
 
 import org.edgelora.llama.LlamaNativeLibrary;
+import org.edgelora.llama.NativeLibraryExtractor;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,7 +37,7 @@ public final class NativeLibraryComponent implements LlamaNativeLibrary {
 
     @Activate
     public NativeLibraryComponent(BundleContext context) throws IOException {
-        String resource = NativeLibraryExtractor.resourceFor(System.getProperty("os.name"), System.getProperty("os.arch"));
+        String resource = NativeLibraryExtractor.resourceForThisMachine();
         URL url = context.getBundle().getEntry(resource);
         if (url == null) {
             throw new IllegalStateException("bundle " + context.getBundle().getSymbolicName() + " lacks " + resource);

@@ -1,4 +1,4 @@
-package org.edgelora.llama.internal;
+package org.edgelora.llama;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,15 +13,20 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * Copies the native library out of the bundle into a folder on disk, since the dynamic loader needs a
- * file. An up-to-date copy is kept, so restarts do not rewrite it; a changed library replaces it
- * atomically, so a concurrent start never loads a half-written file.
+ * Copies java-llama.cpp's native library out of a jar (this bundle, or the jar on a tool's class path)
+ * into a folder on disk, since the dynamic loader needs a file. An up-to-date copy is kept, so restarts
+ * do not rewrite it; a changed library replaces it atomically, so a concurrent start never loads a
+ * half-written file.
  */
-final class NativeLibraryExtractor {
+public final class NativeLibraryExtractor {
 
     private NativeLibraryExtractor() {}
 
-    /** The bundle resource of java-llama.cpp's library for this machine. */
+    /** The resource name of java-llama.cpp's library for the machine this JVM runs on. */
+    public static String resourceForThisMachine() {
+        return resourceFor(System.getProperty("os.name"), System.getProperty("os.arch"));
+    }
+
     static String resourceFor(String osName, String osArch) {
         if (!osName.toLowerCase().startsWith("linux")) {
             throw new UnsupportedOperationException(
@@ -36,7 +41,8 @@ final class NativeLibraryExtractor {
         return "de/kherud/llama/Linux/" + arch + "/libjllama.so";
     }
 
-    static Path extract(URL resource, Path targetDir) throws IOException {
+    /** Extracts the library into {@code targetDir/libjllama.so} unless an identical copy is there. */
+    public static Path extract(URL resource, Path targetDir) throws IOException {
         Files.createDirectories(targetDir);
         Path target = targetDir.resolve("libjllama.so");
         Path staged = Files.createTempFile(targetDir, "libjllama", ".so.tmp");

@@ -1,4 +1,4 @@
-package org.edgelora.llama.internal;
+package org.edgelora.llama;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +29,7 @@ class NativeLibraryExtractorTest {
 
     @Test
     void theShippedLibraryIsExtractedOnceAndReplacedWhenItChanges() throws IOException {
-        URL shipped = getClass().getClassLoader().getResource(
-                NativeLibraryExtractor.resourceFor(System.getProperty("os.name"), System.getProperty("os.arch")));
+        URL shipped = getClass().getClassLoader().getResource(NativeLibraryExtractor.resourceForThisMachine());
         byte[] library;
         try (var in = shipped.openStream()) {
             library = in.readAllBytes();

@@ -1,0 +1,176 @@
+package org.edgelora.engine.graph;
+
+import org.edgelora.engine.ggml.GgmlContext;
+import org.edgelora.engine.ggml.GgmlGraph;
+import org.edgelora.engine.ggml.GgmlTensor;
+import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.engine.ggml.RopeParameters;
+import org.edgelora.engine.model.HyperParameters;
+import org.edgelora.engine.model.LayerWeights;
+import org.edgelora.engine.model.LlamaModel;
+
+/**
+ * Builds the Llama decoder graph for one batch, following llama.cpp b4916 ({@code build_llama}
+ * in llama-model.cpp, {@code build_attn}/{@code build_attn_mha}/{@code build_ffn}/{@code build_norm}
+ * in llama-graph.cpp) operator by operator, so that its logits match llama.cpp's.
+ *
+ * <p>Per layer: RMSNorm, q/k/v projections (+ biases), RoPE on q and k, k and v stored into the
+ * cache, masked softmax attention over the cache with grouped-query heads, output projection,
+ * residual; RMSNorm, SwiGLU feed-forward, residual. After the last layer only the rows that
+ * return logits go on, as llama.cpp does with {@code inp_out_ids}.
+ */
+final class LlamaGraph {
+
+    /** Upper bound of the tensors one layer creates, besides 6 per cache-store run. */
+    private static final int TENSORS_PER_LAYER = 48;
+    private static final int TENSORS_PER_RUN = 6;
+    private static final int TENSORS_OUTSIDE_LAYERS = 16;
+
+    /** The built graph and the tensors the decoder fills and reads around computing it. */
+    record Built(GgmlGraph graph, GgmlTensor tokens, GgmlTensor positions, GgmlTensor mask,
+                 GgmlTensor outputRows, GgmlTensor logits) {
+    }
+
+    private final GgmlContext ctx;
+    private final LlamaModel model;
+    private final HyperParameters hp;
+    private final KvCache cache;
+    private final BatchPlan plan;
+    private final RopeParameters rope;
+
+    private LlamaGraph(GgmlContext ctx, LlamaModel model, KvCache cache, BatchPlan plan) {
+        this.ctx = ctx;
+        this.model = model;
+        this.hp = model.hyperParameters();
+        this.cache = cache;
+        this.plan = plan;
+        this.rope = hp.rope();
+    }
+
+    /** How many tensors a graph for {@code plan} may create: the metadata context's size. */
+    static int tensorCapacity(HyperParameters hp, BatchPlan plan) {
+        return hp.blockCount() * (TENSORS_PER_LAYER + TENSORS_PER_RUN * plan.runs().size()) + TENSORS_OUTSIDE_LAYERS;
+    }
+
+    /**
+     * Graph size: nodes and leaves can come from the context itself and from the weights and
+     * cache tensors the graph reaches, and ggml aborts on a full graph.
+     */
+    static int graphSize(LlamaModel model, int tensorCapacity) {
+        return tensorCapacity + model.tensorCount() + 2 * model.hyperParameters().blockCount();
+    }
+
+    static Built build(GgmlContext ctx, LlamaModel model, KvCache cache, BatchPlan plan) {
+        return new LlamaGraph(ctx, model, cache, plan).build();
+    }
+
+    private Built build() {
+        int tokenCount = plan.tokenCount();
+        GgmlGraph graph = ctx.newGraph(graphSize(model, tensorCapacity(hp, plan)));
+        GgmlTensor tokens = input("inp_tokens", ctx.newTensor(GgmlType.I32, tokenCount));
+        GgmlTensor positions = input("inp_pos", ctx.newTensor(GgmlType.I32, tokenCount));
+        GgmlTensor mask = input("kq_mask", ctx.newTensor(GgmlType.F32, plan.attendedCells(), plan.maskRows()));
+        GgmlTensor outputRows = plan.outputCount() == 0 ? null
+                : input("inp_out_ids", ctx.newTensor(GgmlType.I32, plan.outputCount()));
+
+        GgmlTensor x = ctx.getRows(model.tokenEmbedding(), tokens);
+        for (int layer = 0; layer < hp.blockCount(); layer++) {
+            boolean last = layer == hp.blockCount() - 1;
+            LayerWeights w = model.layer(layer);
+            GgmlTensor residual = x;
+            GgmlTensor cur = norm(x, w.attentionNorm());
+            cur = attention(graph, layer, w, cur, positions, mask);
+            if (last) {
+                if (outputRows == null) {
+                    // no logits wanted (a prompt chunk): the cache stores above are all this step must do
+                    return new Built(graph, tokens, positions, mask, null, null);
+                }
+                cur = ctx.getRows(cur, outputRows);
+                residual = ctx.getRows(residual, outputRows);
+            }
+            GgmlTensor ffnInput = ctx.add(cur, residual);
+            cur = feedForward(w, norm(ffnInput, w.ffnNorm()));
+            x = ctx.add(cur, ffnInput);
+        }
+        GgmlTensor logits = ctx.name(ctx.mulMat(model.output(), norm(x, model.outputNorm())), "result_output");
+        ctx.markOutput(logits);
+        graph.expand(logits);
+        return new Built(graph, tokens, positions, mask, outputRows, logits);
+    }
+
+    private GgmlTensor attention(GgmlGraph graph, int layer, LayerWeights w, GgmlTensor cur,
+                                 GgmlTensor positions, GgmlTensor mask) {
+        int tokenCount = plan.tokenCount();
+        GgmlTensor q = projection(w.query(), w.queryBias(), cur);
+        GgmlTensor k = projection(w.key(), w.keyBias(), cur);
+        GgmlTensor v = projection(w.value(), w.valueBias(), cur);
+        GgmlTensor ropeFactors = model.ropeFrequencies().orElse(null);
+        q = ctx.ropeExt(ctx.reshape(q, hp.headDim(), hp.headCount(), tokenCount), positions, ropeFactors, rope);
+        k = ctx.ropeExt(ctx.reshape(k, hp.headDim(), hp.headCountKv(), tokenCount), positions, ropeFactors, rope);
+        storeInCache(graph, layer, k, v);
+
+        int cells = plan.attendedCells();
+        GgmlTensor cacheK = cache.keys(layer);
+        GgmlTensor cacheV = cache.values(layer);
+        GgmlType type = cache.type();
+        long valueElement = type.blockBytes();
+        // [head_dim, cells, kv_heads]: the keys of all attended cells, head by head
+        GgmlTensor keys = ctx.view(cacheK, hp.headDim(), cells, hp.headCountKv(),
+                type.rowBytes(hp.keyValueWidth()), type.rowBytes(hp.headDim()), 0);
+        // [cells, head_dim, kv_heads]: values transposed, one contiguous row per value dimension
+        GgmlTensor values = ctx.view(cacheV, cells, hp.headDim(), hp.headCountKv(),
+                valueElement * cache.cellCount(), valueElement * cache.cellCount() * hp.headDim(), 0);
+
+        GgmlTensor queries = ctx.permute(q, 0, 2, 1, 3); // [head_dim, tokens, heads]
+        GgmlTensor scores = ctx.mulMatF32(keys, queries); // [cells, tokens, heads]; heads share kv heads in groups
+        GgmlTensor weights = ctx.softMaxExt(scores, mask, hp.attentionScale());
+        GgmlTensor mixed = ctx.mulMat(values, weights); // [head_dim, tokens, heads]
+        GgmlTensor merged = ctx.cont(ctx.permute(mixed, 0, 2, 1, 3), hp.queryWidth(), tokenCount);
+        return projection(w.attentionOutput(), w.attentionOutputBias(), merged);
+    }
+
+    /**
+     * Copies each run's keys and values into its cells. The copies join the graph now, before
+     * any attention node: attention reads the cache tensors directly, so only graph order puts
+     * the writes first (as in llama.cpp).
+     */
+    private void storeInCache(GgmlGraph graph, int layer, GgmlTensor k, GgmlTensor v) {
+        int width = hp.keyValueWidth();
+        GgmlType type = cache.type();
+        long cacheRow = type.rowBytes(width);
+        long valueElement = type.blockBytes();
+        long sourceRow = (long) width * Float.BYTES;
+        for (BatchPlan.Run run : plan.runs()) {
+            long firstCell = cache.cell(run.slot(), run.firstPosition());
+            GgmlTensor newKeys = ctx.view(k, width, run.length(), sourceRow, run.start() * sourceRow);
+            GgmlTensor keyCells = ctx.view(cache.keys(layer), width, run.length(),
+                    cacheRow * cache.slots(), firstCell * cacheRow);
+            graph.expand(ctx.copy(newKeys, keyCells));
+
+            // [1, run, width] on both sides: one element per row, so any strides can be expressed
+            GgmlTensor newValues = ctx.view(v, 1, run.length(), width, sourceRow, Float.BYTES, run.start() * sourceRow);
+            GgmlTensor valueCells = ctx.view(cache.values(layer), 1, run.length(), width,
+                    valueElement * cache.slots(), valueElement * cache.cellCount(), firstCell * valueElement);
+            graph.expand(ctx.copy(newValues, valueCells));
+        }
+    }
+
+    private GgmlTensor feedForward(LayerWeights w, GgmlTensor cur) {
+        GgmlTensor up = projection(w.ffnUp(), w.ffnUpBias(), cur);
+        GgmlTensor gate = ctx.silu(projection(w.ffnGate(), w.ffnGateBias(), cur));
+        return projection(w.ffnDown(), w.ffnDownBias(), ctx.mul(gate, up));
+    }
+
+    private GgmlTensor projection(GgmlTensor weight, GgmlTensor bias, GgmlTensor input) {
+        GgmlTensor out = ctx.mulMat(weight, input);
+        return bias == null ? out : ctx.add(out, bias);
+    }
+
+    private GgmlTensor norm(GgmlTensor input, GgmlTensor weight) {
+        return ctx.mul(ctx.rmsNorm(input, hp.rmsNormEpsilon()), weight);
+    }
+
+    private GgmlTensor input(String name, GgmlTensor tensor) {
+        return ctx.markInput(ctx.name(tensor, name));
+    }
+}

@@ -1,0 +1,102 @@
+package org.edgelora.engine.graph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+
+import org.edgelora.engine.TestNatives;
+import org.edgelora.engine.ggml.Ggml;
+import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.engine.model.LlamaModel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The decoder's contract with a scheduler: validation, cache bookkeeping, chunking, reuse. */
+class BatchDecoderTest {
+
+    private static final int[] PROMPT = {1, 415, 441, 471, 263, 217, 78};
+
+    private final Ggml ggml = new Ggml(TestNatives.library());
+    private LlamaModel model;
+    private KvCache cache;
+    private BatchDecoder decoder;
+
+    @BeforeEach
+    void open() throws IOException {
+        model = LlamaModel.load(ggml, TestNatives.stories260K());
+        cache = KvCache.allocate(ggml, model.hyperParameters(), 2, 40, GgmlType.F32);
+        decoder = new BatchDecoder(ggml, model, cache, 2);
+    }
+
+    @AfterEach
+    void close() {
+        decoder.close();
+        cache.close();
+        model.close();
+    }
+
+    @Test
+    void refusesBadTokensSlotsAndPositionsWithoutTouchingTheCache() {
+        decoder.decode(Batch.builder().add(1, 0, 0, true).build());
+        assertThrows(IllegalArgumentException.class, () -> decoder.decode(Batch.builder().add(512, 0, 1, true).build()));
+        assertThrows(IllegalArgumentException.class, () -> decoder.decode(Batch.builder().add(-1, 0, 1, true).build()));
+        assertThrows(IllegalArgumentException.class, () -> decoder.decode(Batch.builder().add(1, 2, 0, true).build()));
+        assertThrows(IllegalArgumentException.class, () -> decoder.decode(Batch.builder().add(1, 0, 2, true).build()));
+        assertThrows(IllegalArgumentException.class, () -> decoder.decode(Batch.builder().add(1, 0, 0, true).build()));
+        assertThrows(IllegalArgumentException.class,
+                () -> decoder.decode(Batch.builder().add(1, 1, 0, true).add(1, 1, 0, true).build()));
+        assertEquals(1, cache.length(0));
+        assertEquals(0, cache.length(1));
+    }
+
+    @Test
+    void refusesTokensBeyondASlotsContext() {
+        decoder.decode(Batch.builder().addSequence(new int[40], 0, 0).build());
+        assertEquals(40, cache.length(0));
+        assertThrows(IllegalArgumentException.class, () -> decoder.decode(Batch.builder().add(1, 0, 40, true).build()));
+    }
+
+    @Test
+    void aPromptInChunksWithoutOutputsGivesTheLogitsOfTheWholePrompt() {
+        float[] whole = decoder.decode(Batch.builder().addSequence(PROMPT, 0, 0).build())[0];
+
+        Batch.Builder firstChunk = Batch.builder();
+        for (int p = 0; p < 4; p++) {
+            firstChunk.add(PROMPT[p], 1, p, false);
+        }
+        assertEquals(0, decoder.decode(firstChunk.build()).length);
+        assertEquals(4, cache.length(1));
+        int[] rest = java.util.Arrays.copyOfRange(PROMPT, 4, PROMPT.length);
+        float[] chunked = decoder.decode(Batch.builder().addSequence(rest, 1, 4).build())[0];
+        assertArrayEquals(whole, chunked, 1e-5f);
+    }
+
+    @Test
+    void tokensOfDifferentSlotsMayInterleaveInABatch() {
+        Batch.Builder interleaved = Batch.builder();
+        for (int p = 0; p < PROMPT.length; p++) {
+            interleaved.add(PROMPT[p], 0, p, p == PROMPT.length - 1);
+            interleaved.add(PROMPT[PROMPT.length - 1 - p], 1, p, p == PROMPT.length - 1);
+        }
+        float[][] both = decoder.decode(interleaved.build());
+
+        cache.clear(0);
+        float[] alone = decoder.decode(Batch.builder().addSequence(PROMPT, 0, 0).build())[0];
+        assertArrayEquals(alone, both[0], 1e-5f);
+    }
+
+    @Test
+    void truncatingASlotReplaysFromThere() {
+        decoder.decode(Batch.builder().addSequence(PROMPT, 0, 0).build());
+        float[] first = decoder.decode(Batch.builder().add(42, 0, PROMPT.length, true).build())[0];
+        decoder.decode(Batch.builder().add(7, 0, PROMPT.length + 1, true).build());
+
+        cache.truncate(0, PROMPT.length);
+        float[] replayed = decoder.decode(Batch.builder().add(42, 0, PROMPT.length, true).build())[0];
+        assertArrayEquals(first, replayed, 0.0f);
+        assertThrows(IllegalArgumentException.class, () -> cache.truncate(0, PROMPT.length + 5));
+    }
+}

@@ -1,0 +1,109 @@
+package org.edgelora.engine.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.edgelora.engine.ggml.Ggml;
+import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.engine.ggml.Llama;
+import org.edgelora.engine.model.LlamaModel;
+
+/**
+ * Runs prompts through llama.cpp one sequence at a time and through the engine all in one batch,
+ * then generates greedily in both, asserting the same tokens and measuring how far the logits
+ * differ. Metric: per logits row, max_i |ours_i - llama_i| / max_i |llama_i|; the largest over
+ * every prompt position and generated step is returned.
+ */
+final class Differential {
+
+    static final int THREADS = 2;
+
+    private Differential() {
+    }
+
+    static double maxRelativeDifference(Ggml ggml, Llama llama, Path modelPath, GgmlType cacheType,
+                                        int[][] prompts, int generatedTokens) throws IOException {
+        Transcript[] expected = new Transcript[prompts.length];
+        for (int s = 0; s < prompts.length; s++) {
+            expected[s] = Transcript.fromLlamaCpp(llama, modelPath, cacheType, prompts[s], generatedTokens);
+        }
+        double worst = 0;
+        try (LlamaModel model = LlamaModel.load(ggml, modelPath);
+             KvCache cache = KvCache.allocate(ggml, model.hyperParameters(), prompts.length, 64, cacheType);
+             BatchDecoder decoder = new BatchDecoder(ggml, model, cache, THREADS)) {
+            Batch.Builder prefill = Batch.builder();
+            for (int s = 0; s < prompts.length; s++) {
+                for (int p = 0; p < prompts[s].length; p++) {
+                    prefill.add(prompts[s][p], s, p, true);
+                }
+            }
+            float[][] logits = decoder.decode(prefill.build());
+            int[] next = new int[prompts.length];
+            int row = 0;
+            for (int s = 0; s < prompts.length; s++) {
+                for (float[] promptLogits : expected[s].promptLogits()) {
+                    worst = Math.max(worst, relativeDifference(logits[row++], promptLogits));
+                }
+                next[s] = argmax(logits[row - 1]);
+            }
+            for (int step = 0; step < generatedTokens; step++) {
+                Batch.Builder batch = Batch.builder();
+                for (int s = 0; s < prompts.length; s++) {
+                    assertEquals(expected[s].generated()[step], next[s], "sequence " + s + ", generated token " + step);
+                    batch.add(next[s], s, cache.length(s), true);
+                }
+                logits = decoder.decode(batch.build());
+                for (int s = 0; s < prompts.length; s++) {
+                    worst = Math.max(worst, relativeDifference(logits[s], expected[s].generatedLogits()[step]));
+                    next[s] = argmax(logits[s]);
+                }
+            }
+            for (int s = 0; s < prompts.length; s++) {
+                assertEquals(prompts[s].length + generatedTokens, cache.length(s));
+            }
+        }
+        return worst;
+    }
+
+    /** One prompt as llama.cpp decodes it alone, with its greedy continuation. */
+    record Transcript(float[][] promptLogits, int[] generated, float[][] generatedLogits) {
+
+        static Transcript fromLlamaCpp(Llama llama, Path model, GgmlType cacheType, int[] prompt, int generatedTokens) {
+            try (LlamaCppReference reference = new LlamaCppReference(llama, model, cacheType, THREADS)) {
+                float[][] promptLogits = reference.decode(prompt);
+                int[] generated = new int[generatedTokens];
+                float[][] generatedLogits = new float[generatedTokens][];
+                float[] last = promptLogits[prompt.length - 1];
+                for (int step = 0; step < generatedTokens; step++) {
+                    generated[step] = argmax(last);
+                    last = reference.decode(generated[step])[0];
+                    generatedLogits[step] = last;
+                }
+                return new Transcript(promptLogits, generated, generatedLogits);
+            }
+        }
+    }
+
+    static double relativeDifference(float[] ours, float[] theirs) {
+        assertEquals(theirs.length, ours.length);
+        double maxDifference = 0;
+        double maxMagnitude = 0;
+        for (int i = 0; i < ours.length; i++) {
+            maxDifference = Math.max(maxDifference, Math.abs(ours[i] - theirs[i]));
+            maxMagnitude = Math.max(maxMagnitude, Math.abs(theirs[i]));
+        }
+        return maxDifference / maxMagnitude;
+    }
+
+    static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,129 @@
+package org.edgelora.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every subcommand end to end on the tiny shape, through the same entry point as bin/edgelora. */
+class MainTest {
+
+    @TempDir
+    static Path temp;
+    private static Path model;
+    private static final Tools TOOLS = Tools.fromSystemProperties();
+
+    /** What a run printed and returned. */
+    record Run(int status, String out, String err) {
+        String lastLine() {
+            List<String> lines = out.lines().toList();
+            return lines.getLast();
+        }
+    }
+
+    @BeforeAll
+    static void writeTinyModel() {
+        model = temp.resolve("tiny.gguf");
+        Run run = run("synth-model", "--shape", "tiny", "--type", "F32", "--out", model.toString(), "--seed", "3");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("wrote " + model), run.out());
+        assertTrue(run.err().contains("100%"), "a progress bar on stderr: " + run.err());
+    }
+
+    @Test
+    void synthModelWritesTheSameFileForTheSameSeed() throws IOException {
+        Path again = temp.resolve("again.gguf");
+        assertEquals(0, run("synth-model", "--shape", "tiny", "--type", "F32", "--out", again.toString(), "--seed", "3").status());
+        assertEquals(-1L, Files.mismatch(model, again));
+        Path quantized = temp.resolve("q4.gguf");
+        assertEquals(0, run("synth-model", "--shape", "tiny", "--type", "Q4_0", "--out", quantized.toString()).status());
+        assertTrue(Files.size(quantized) < Files.size(model) / 5);
+    }
+
+    @Test
+    void generatePrintsTheCompletionAndItsSpeed() {
+        Run run = run("generate", "--model", model.toString(), "--prompt", "Hello", "-n", "8");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.lastLine().matches("\\d+ prompt tokens, 8 generated \\(LENGTH\\); first token after \\d+ ms; [0-9.]+ tokens/s"),
+                run.lastLine());
+        assertTrue(run.out().lines().findFirst().orElseThrow().contains("w"), "the generated words: " + run.out());
+    }
+
+    @Test
+    void compareLlamaCppPassesOnF32WeightsAndEndsWithJson() throws IOException {
+        Path prompts = temp.resolve("prompts.txt");
+        Files.writeString(prompts, "a short one\n\nand a longer prompt with more tokens in it\n");
+        Run run = run("compare-llama-cpp", "--model", model.toString(), "--prompts", prompts.toString(), "-n", "6", "--json");
+        assertEquals(0, run.status(), run.out() + run.err());
+        String json = run.lastLine();
+        assertTrue(json.startsWith("{") && json.endsWith("}"), json);
+        assertTrue(json.contains("\"tolerance\":1.0E-4"), json);
+        assertTrue(json.contains("\"greedy_equal\":true"), json);
+        assertEquals(2, json.split("\"engine_text\"").length - 1, "one entry per non-blank prompt: " + json);
+        Matcher worst = Pattern.compile("\"max_rel_diff\":([0-9.E-]+)").matcher(json);
+        assertTrue(worst.find());
+        assertTrue(Double.parseDouble(worst.group(1)) < 1e-4, json);
+    }
+
+    @Test
+    void benchEngineReportsBothSidesForEveryBatchSize() {
+        Run run = run("bench-engine", "--model", model.toString(), "--batch", "1,3", "--prompt-tokens", "8", "--gen-tokens", "4",
+                "--reps", "1", "--json");
+        assertEquals(0, run.status(), run.err());
+        String json = run.lastLine();
+        assertEquals(2, json.split("\"engine_decode_tps\"").length - 1, json);
+        assertEquals(2, json.split("\"llama_cpp_decode_tps\"").length - 1, json);
+        assertTrue(json.contains("\"batch\":3"), json);
+    }
+
+    @Test
+    void badCommandLinesExplainThemselves() {
+        Run none = run();
+        assertEquals(Main.USAGE, none.status());
+        assertTrue(none.err().contains("synth-model") && none.err().contains("bench-engine"), none.err());
+
+        Run unknown = run("train");
+        assertEquals(Main.USAGE, unknown.status());
+        assertTrue(unknown.err().startsWith("error: unknown command 'train'"), unknown.err());
+
+        Run missing = run("generate", "--model", temp.resolve("absent.gguf").toString(), "--prompt", "x");
+        assertEquals(Main.USAGE, missing.status());
+        assertTrue(missing.err().startsWith("error: no such file: "), missing.err());
+
+        Run help = run("bench-engine", "--help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().contains("--batch N,N,..."), help.out());
+    }
+
+    @Test
+    void aFileThatIsNoModelFailsWithAMessageAndTheJvmLives() throws IOException {
+        Path junk = temp.resolve("junk.gguf");
+        Files.writeString(junk, "GGUF but not really a model file");
+        Run run = run("generate", "--model", junk.toString(), "--prompt", "x");
+        assertEquals(Main.FAILURE, run.status());
+        assertTrue(run.err().startsWith("error: "), run.err());
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            status = Main.run(args, TOOLS, o, e);
+        }
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
