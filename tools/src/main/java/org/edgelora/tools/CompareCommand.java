@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlType;
-import org.edgelora.engine.ggml.Llama;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlType;
+import org.edgelora.llama.ggml.Llama;
 import org.edgelora.engine.graph.Batch;
 import org.edgelora.engine.graph.BatchDecoder;
 import org.edgelora.engine.graph.KvCache;

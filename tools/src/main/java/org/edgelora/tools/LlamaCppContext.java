@@ -9,9 +9,9 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
-import org.edgelora.engine.ggml.GgmlType;
-import org.edgelora.engine.ggml.Llama;
-import org.edgelora.engine.ggml.LlamaLayouts;
+import org.edgelora.llama.ggml.GgmlType;
+import org.edgelora.llama.ggml.Llama;
+import org.edgelora.llama.ggml.LlamaLayouts;
 
 /**
  * llama.cpp itself through its C API ({@code llama_decode}): the reference for compare-llama-cpp

@@ -1,6 +1,6 @@
 package org.edgelora.tools;
 
-import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.engine.model.Architecture;
 import org.edgelora.engine.model.SyntheticLlama;
 

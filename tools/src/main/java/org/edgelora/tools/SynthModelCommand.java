@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.engine.model.SyntheticLlama;
 
 /** {@code synth-model}: a llama-architecture GGUF with random weights and a generated vocabulary. */

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Path;
 
-import org.edgelora.engine.ggml.NativeLibrary;
+import org.edgelora.llama.ggml.NativeLibrary;
 import org.edgelora.llama.NativeLibraryExtractor;
 
 /**

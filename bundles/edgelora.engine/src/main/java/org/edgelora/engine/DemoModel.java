@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.engine.model.Architecture;
 import org.edgelora.engine.model.SyntheticLlama;
 

@@ -3,7 +3,7 @@ package org.edgelora.engine;
 import java.nio.file.Path;
 import java.util.Objects;
 
-import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.llama.ggml.GgmlType;
 
 /**
  * How an engine runs its model.

@@ -17,7 +17,7 @@ import org.edgelora.api.engine.GenerationRequest;
 import org.edgelora.api.engine.GenerationResult;
 import org.edgelora.api.engine.Prompt;
 import org.edgelora.api.engine.SamplingParams;
-import org.edgelora.engine.ggml.Ggml;
+import org.edgelora.llama.ggml.Ggml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +38,7 @@ class DemoModelTest {
             assertEquals(List.of(file), files.toList(), "no staging file left behind");
         }
 
-        EngineSettings settings = new EngineSettings(file, 2, 256, 2, 64, org.edgelora.engine.ggml.GgmlType.F16, true);
+        EngineSettings settings = new EngineSettings(file, 2, 256, 2, 64, org.edgelora.llama.ggml.GgmlType.F16, true);
         try (LlamaEngine engine = LlamaEngine.open(TestNatives.library(), settings)) {
             assertTrue(engine.model().demo());
             assertEquals(DemoModel.SHAPE.blockCount(), engine.model().layerCount());

@@ -1,13 +1,13 @@
 package org.edgelora.engine;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-import org.edgelora.engine.ggml.NativeLibrary;
+import org.edgelora.llama.ggml.NativeLibrary;
+import org.edgelora.llama.NativeLibraryExtractor;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -17,15 +17,27 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class TestNatives {
 
-    private static final String LIBRARY_RESOURCE = "de/kherud/llama/Linux/x86_64/libjllama.so";
-    private static NativeLibrary library;
-
     private TestNatives() {
     }
 
+    private static NativeLibrary library;
+
     public static synchronized NativeLibrary library() {
         if (library == null) {
-            library = NativeLibrary.load(extractLibrary());
+            String resource = NativeLibraryExtractor.resourceForThisMachine();
+            URL url = TestNatives.class.getClassLoader().getResource(resource);
+            if (url == null) {
+                throw new IllegalStateException(resource + " is not on the test class path");
+            }
+            try {
+                Path directory = Files.createTempDirectory("edgelora-native");
+                directory.toFile().deleteOnExit();
+                Path extracted = NativeLibraryExtractor.extract(url, directory);
+                extracted.toFile().deleteOnExit();
+                library = NativeLibrary.load(extracted);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return library;
     }
@@ -41,21 +53,5 @@ public final class TestNatives {
 
     public static Path stories260K() {
         return sharedModel("stories260K.gguf");
-    }
-
-    private static Path extractLibrary() {
-        try (InputStream in = TestNatives.class.getClassLoader().getResourceAsStream(LIBRARY_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(LIBRARY_RESOURCE + " is not on the test class path");
-            }
-            Path directory = Files.createTempDirectory("edgelora-native");
-            Path target = directory.resolve("libjllama.so");
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            target.toFile().deleteOnExit();
-            directory.toFile().deleteOnExit();
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -5,10 +5,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 
-import org.edgelora.engine.ggml.CpuBackend;
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlContext;
-import org.edgelora.engine.ggml.GgmlTensor;
+import org.edgelora.llama.ggml.CpuBackend;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlContext;
+import org.edgelora.llama.ggml.GgmlTensor;
 import org.edgelora.engine.model.LlamaModel;
 
 /**

@@ -5,10 +5,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlContext;
-import org.edgelora.engine.ggml.GgmlTensor;
-import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlContext;
+import org.edgelora.llama.ggml.GgmlTensor;
+import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.engine.model.HyperParameters;
 
 /**

@@ -1,10 +1,10 @@
 package org.edgelora.engine.graph;
 
-import org.edgelora.engine.ggml.GgmlContext;
-import org.edgelora.engine.ggml.GgmlGraph;
-import org.edgelora.engine.ggml.GgmlTensor;
-import org.edgelora.engine.ggml.GgmlType;
-import org.edgelora.engine.ggml.RopeParameters;
+import org.edgelora.llama.ggml.GgmlContext;
+import org.edgelora.llama.ggml.GgmlGraph;
+import org.edgelora.llama.ggml.GgmlTensor;
+import org.edgelora.llama.ggml.GgmlType;
+import org.edgelora.llama.ggml.RopeParameters;
 import org.edgelora.engine.model.HyperParameters;
 import org.edgelora.engine.model.LayerWeights;
 import org.edgelora.engine.model.LlamaModel;

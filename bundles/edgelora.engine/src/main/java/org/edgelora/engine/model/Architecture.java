@@ -2,7 +2,7 @@ package org.edgelora.engine.model;
 
 import java.util.Optional;
 
-import org.edgelora.engine.ggml.RopeParameters;
+import org.edgelora.llama.ggml.RopeParameters;
 
 /**
  * The model architectures the engine builds graphs for, as named by {@code general.architecture}.

@@ -16,9 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.edgelora.engine.ggml.GgmlLayouts;
-import org.edgelora.engine.ggml.GgmlType;
-import org.edgelora.engine.ggml.GgufValueType;
+import org.edgelora.llama.ggml.GgmlLayouts;
+import org.edgelora.llama.ggml.GgmlType;
+import org.edgelora.llama.ggml.GgufValueType;
 
 /**
  * Walks a GGUF file's header in Java before any native code reads it: magic, version, every

@@ -1,6 +1,6 @@
 package org.edgelora.engine.model;
 
-import org.edgelora.engine.ggml.RopeParameters;
+import org.edgelora.llama.ggml.RopeParameters;
 
 /**
  * The shape of a Llama-family model as its GGUF metadata states it, resolved the way

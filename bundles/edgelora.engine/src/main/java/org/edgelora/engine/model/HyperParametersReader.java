@@ -3,7 +3,7 @@ package org.edgelora.engine.model;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
-import org.edgelora.engine.ggml.GgufFile;
+import org.edgelora.llama.ggml.GgufFile;
 
 /** Reads {@link HyperParameters} from GGUF metadata, with llama.cpp's defaults and checks. */
 final class HyperParametersReader {

@@ -1,6 +1,6 @@
 package org.edgelora.engine.model;
 
-import org.edgelora.engine.ggml.GgmlTensor;
+import org.edgelora.llama.ggml.GgmlTensor;
 
 /**
  * The tensors of one transformer block. Bias fields are null when the model has none (Llama

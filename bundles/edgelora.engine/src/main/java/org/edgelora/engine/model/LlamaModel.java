@@ -11,11 +11,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
-import org.edgelora.engine.ggml.CpuRepackedWeights;
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlTensor;
-import org.edgelora.engine.ggml.GgmlType;
-import org.edgelora.engine.ggml.GgufFile;
+import org.edgelora.llama.ggml.CpuRepackedWeights;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlTensor;
+import org.edgelora.llama.ggml.GgmlType;
+import org.edgelora.llama.ggml.GgufFile;
 
 /**
  * A Llama-family model loaded from GGUF: hyper-parameters and weight tensors whose data is the

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlType;
-import org.edgelora.engine.ggml.GgufWriter;
-import org.edgelora.engine.ggml.Quantizer;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlType;
+import org.edgelora.llama.ggml.GgufWriter;
+import org.edgelora.llama.ggml.Quantizer;
 
 /**
  * Writes a Llama-family GGUF model with random weights that llama.cpp loads: for tests and

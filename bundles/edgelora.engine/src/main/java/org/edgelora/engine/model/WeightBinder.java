@@ -6,9 +6,9 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
-import org.edgelora.engine.ggml.GgmlTensor;
-import org.edgelora.engine.ggml.GgmlType;
-import org.edgelora.engine.ggml.GgufFile;
+import org.edgelora.llama.ggml.GgmlTensor;
+import org.edgelora.llama.ggml.GgmlType;
+import org.edgelora.llama.ggml.GgufFile;
 
 /**
  * Finds each tensor the graph needs in a GGUF file, checks its type and shape against the

@@ -10,7 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import org.edgelora.api.engine.SamplingParams;
-import org.edgelora.engine.ggml.LlamaSampling;
+import org.edgelora.llama.ggml.LlamaSampling;
 
 /**
  * Picks the next token of one sequence with llama.cpp's own sampler chain, in the order of

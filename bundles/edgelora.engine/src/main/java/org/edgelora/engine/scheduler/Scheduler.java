@@ -13,7 +13,7 @@ import org.edgelora.api.engine.FinishReason;
 import org.edgelora.api.engine.Generation;
 import org.edgelora.api.error.EdgeLoraException;
 import org.edgelora.api.error.ErrorCode;
-import org.edgelora.engine.ggml.LlamaSampling;
+import org.edgelora.llama.ggml.LlamaSampling;
 import org.edgelora.engine.graph.Batch;
 import org.edgelora.engine.graph.BatchDecoder;
 import org.edgelora.engine.graph.KvCache;

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import org.edgelora.engine.ggml.Llama;
-import org.edgelora.engine.ggml.LlamaLayouts;
+import org.edgelora.llama.ggml.Llama;
+import org.edgelora.llama.ggml.LlamaLayouts;
 import org.edgelora.engine.model.GgufFileCheck;
 import org.edgelora.engine.model.ModelFormatException;
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 
 import org.edgelora.engine.TestNatives;
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.engine.model.LlamaModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

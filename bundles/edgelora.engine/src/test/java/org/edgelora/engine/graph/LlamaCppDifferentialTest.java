@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.edgelora.engine.TestNatives;
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlType;
-import org.edgelora.engine.ggml.Llama;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlType;
+import org.edgelora.llama.ggml.Llama;
 import org.edgelora.engine.model.LlamaModel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

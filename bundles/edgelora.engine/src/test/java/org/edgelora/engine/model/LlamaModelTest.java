@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import org.edgelora.engine.TestNatives;
-import org.edgelora.engine.ggml.Ggml;
-import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 
 import org.edgelora.api.engine.SamplingParams;
 import org.edgelora.engine.TestNatives;
-import org.edgelora.engine.ggml.LlamaSampling;
+import org.edgelora.llama.ggml.LlamaSampling;
 import org.junit.jupiter.api.Test;
 
 /** llama.cpp's sampler chain driven with logits from Java. */

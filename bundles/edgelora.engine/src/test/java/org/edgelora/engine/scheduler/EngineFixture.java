@@ -18,7 +18,7 @@ import org.edgelora.api.engine.SamplingParams;
 import org.edgelora.engine.EngineSettings;
 import org.edgelora.engine.LlamaEngine;
 import org.edgelora.engine.TestNatives;
-import org.edgelora.engine.ggml.GgmlType;
+import org.edgelora.llama.ggml.GgmlType;
 
 /** Engines and requests for the scheduler tests. */
 final class EngineFixture {

@@ -178,7 +178,7 @@ class SchedulerTest {
     void theVocabularyMarksTheModelsEndOfSequence() throws java.io.IOException {
         // stories260K separates stories with BOS and never predicts EOS, so no generation here reaches it
         try (org.edgelora.engine.tokenizer.Tokenizer tokenizer = org.edgelora.engine.tokenizer.Tokenizer.load(
-                new org.edgelora.engine.ggml.Llama(TestNatives.library()), model)) {
+                new org.edgelora.llama.ggml.Llama(TestNatives.library()), model)) {
             Vocabulary vocabulary = Vocabulary.of(tokenizer);
             assertTrue(vocabulary.endsGeneration(tokenizer.eosToken()));
             assertFalse(vocabulary.endsGeneration(tokenizer.bosToken()));

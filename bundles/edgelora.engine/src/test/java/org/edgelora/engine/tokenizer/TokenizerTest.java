@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.edgelora.engine.TestNatives;
-import org.edgelora.engine.ggml.Llama;
+import org.edgelora.llama.ggml.Llama;
 import org.edgelora.engine.model.ModelFormatException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.edgelora.engine.ggml;
+package org.edgelora.llama.ggml;
 
 /**
  * An operation was refused in Java because ggml would have rejected it with {@code abort()},

@@ -1,4 +1,4 @@
-package org.edgelora.engine.ggml;
+package org.edgelora.llama.ggml;
 
 import java.lang.foreign.MemorySegment;
 

@@ -1,4 +1,4 @@
-package org.edgelora.engine.ggml;
+package org.edgelora.llama.ggml;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

@@ -1,4 +1,4 @@
-package org.edgelora.engine.ggml;
+package org.edgelora.llama.ggml;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
@@ -19,13 +19,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 
-import org.edgelora.engine.TestNatives;
+
 import org.junit.jupiter.api.Test;
 
 /** Checks the Java struct layouts and type table against the native library they describe. */
 class GgmlLayoutsTest {
 
-    private final NativeLibrary library = TestNatives.library();
+    private final NativeLibrary library = TestLibrary.load();
     private final Ggml ggml = new Ggml(library);
 
     @Test

@@ -1,4 +1,4 @@
-package org.edgelora.engine.ggml;
+package org.edgelora.llama.ggml;
 
 /**
  * The scalar arguments of {@code ggml_rope_ext}, in its order.

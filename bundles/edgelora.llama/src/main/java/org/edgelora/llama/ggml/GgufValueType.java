@@ -1,4 +1,4 @@
-package org.edgelora.engine.ggml;
+package org.edgelora.llama.ggml;
 
 /** {@code enum gguf_type}: the value types of GGUF metadata. */
 public enum GgufValueType {
