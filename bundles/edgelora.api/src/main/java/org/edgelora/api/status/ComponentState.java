@@ -8,6 +8,11 @@ public enum ComponentState {
     UNSATISFIED_CONFIGURATION(1, "waiting for configuration"),
     UNSATISFIED_REFERENCE(2, "waiting for a service"),
     SATISFIED(4, "satisfied"),
+    /**
+     * An immediate component that DS reports as satisfied: its activation is still running (DS
+     * registers its services first), so it does not serve yet. Not a DS state of its own.
+     */
+    ACTIVATING(-1, "activating"),
     ACTIVE(8, "active"),
     FAILED_ACTIVATION(16, "failed to activate"),
     DISABLED(0, "disabled");
@@ -20,7 +25,7 @@ public enum ComponentState {
         this.description = description;
     }
 
-    /** Satisfied components are up too: DS activates delayed components on first use. */
+    /** Satisfied delayed components are up too: DS activates them on first use. */
     public boolean up() {
         return this == ACTIVE || this == SATISFIED;
     }

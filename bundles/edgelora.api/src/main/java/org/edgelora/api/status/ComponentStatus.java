@@ -29,9 +29,10 @@ public record ComponentStatus(String name, String bundle, ComponentState state) 
             return ComponentState.UNSATISFIED_CONFIGURATION;
         }
         // a factory configuration may have several instances: report the worst
-        return configurations.stream()
+        ComponentState worst = configurations.stream()
                 .map(c -> ComponentState.ofDtoCode(c.state))
                 .min(Comparator.comparing(ComponentState::up))
                 .orElseThrow();
+        return worst == ComponentState.SATISFIED && description.immediate ? ComponentState.ACTIVATING : worst;
     }
 }

@@ -19,6 +19,7 @@ import org.apache.felix.hc.api.execution.HealthCheckExecutionOptions;
 import org.apache.felix.hc.api.execution.HealthCheckExecutionResult;
 import org.apache.felix.hc.api.execution.HealthCheckExecutor;
 import org.apache.felix.hc.api.execution.HealthCheckSelector;
+import org.edgelora.api.status.ComponentState;
 import org.edgelora.api.status.ComponentStatus;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -99,7 +100,12 @@ public final class ReadinessServlet extends HttpServlet {
             checks.add(new ReadinessReport.Check(
                     execution.getHealthCheckMetadata().getName(), result.getStatus().name(), messages));
         }
-        return ReadinessReport.of(checks, components(), allOk);
+        Map<String, ReadinessReport.Component> components = components();
+        // the DS components check counts a satisfied component as up, but an immediate one that is
+        // satisfied is still activating (the engine loading its model): not ready yet
+        boolean noneActivating = components.values().stream()
+                .noneMatch(c -> c.state().equals(ComponentState.ACTIVATING.description()));
+        return ReadinessReport.of(checks, components, allOk && noneActivating);
     }
 
     private Map<String, ReadinessReport.Component> components() {
