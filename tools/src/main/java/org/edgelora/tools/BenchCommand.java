@@ -13,6 +13,7 @@ import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.llama.ggml.Llama;
 import org.edgelora.engine.graph.Batch;
+import org.edgelora.engine.reference.LlamaCppReference;
 import org.edgelora.engine.graph.BatchDecoder;
 import org.edgelora.engine.graph.KvCache;
 import org.edgelora.engine.model.LlamaModel;
@@ -27,7 +28,7 @@ import org.edgelora.engine.model.LlamaModel;
  */
 final class BenchCommand implements Command {
 
-    private static final int PREFILL_STEP = LlamaCppContext.MICRO_BATCH;
+    private static final int PREFILL_STEP = LlamaCppReference.MICRO_BATCH;
     /** Prompt tokens are drawn above the special tokens of SentencePiece vocabularies. */
     private static final int FIRST_ORDINARY_TOKEN = 3;
 
@@ -87,7 +88,7 @@ final class BenchCommand implements Command {
                 Throughput theirs;
                 try (KvCache cache = KvCache.allocate(ggml, model.hyperParameters(), batch, context, cacheType);
                      BatchDecoder decoder = new BatchDecoder(ggml, model, cache, threads);
-                     LlamaCppContext reference = new LlamaCppContext(llama, modelPath, batch * context, batch,
+                     LlamaCppReference reference = new LlamaCppReference(llama, modelPath, batch * context, batch,
                              Math.max(PREFILL_STEP, batch), threads, cacheType)) {
                     Throughput[] both = measure(reps, genTokens, prompts, new EngineSide(decoder), new LlamaCppSide(reference));
                     ours = both[0];
@@ -243,7 +244,7 @@ final class BenchCommand implements Command {
         }
     }
 
-    private record LlamaCppSide(LlamaCppContext context) implements Side {
+    private record LlamaCppSide(LlamaCppReference context) implements Side {
         @Override
         public float[][] step(int[] tokens, int[] sequences, int[] positions, boolean[] outputs) {
             return context.decode(tokens, sequences, positions, outputs);

@@ -12,6 +12,7 @@ import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.llama.ggml.Llama;
 import org.edgelora.engine.graph.Batch;
+import org.edgelora.engine.reference.LlamaCppReference;
 import org.edgelora.engine.graph.BatchDecoder;
 import org.edgelora.engine.graph.KvCache;
 import org.edgelora.engine.model.LlamaModel;
@@ -60,7 +61,9 @@ final class CompareCommand implements Command {
         return "Runs the prompts together in one batch through the engine and each alone through llama.cpp's llama_decode; "
                 + "prints per prompt the largest relative logit difference over all generated positions and both greedy texts. "
                 + "Exits with 1 when a difference exceeds the tolerance (1e-4 for F32 weights and cache, 2e-3 with F16, "
-                + "5e-2 for quantized weights).";
+                + "5e-2 for quantized weights). With --adapters, the batch mixes every adapter and no adapter (sequence i "
+                + "on adapter i mod (adapters + 1), the last of each round on none; prompts repeat as needed) against "
+                + "llama.cpp with llama_set_adapter_lora for each sequence alone.";
     }
 
     @Override
@@ -71,10 +74,15 @@ final class CompareCommand implements Command {
                 Options.Spec.optional("tokens", "N", "16", "greedy tokens to generate per prompt").withAlias("n"),
                 Options.Spec.optional("kv", "TYPE", "F32", "KV cache type of both sides: F32 or F16"),
                 Options.Spec.optional("threads", "N", "0", "compute threads; 0 uses every core"),
+                Options.Spec.optional("adapters", "A1,A2,...", null, "LoRA adapter GGUF files to mix in"),
                 Options.Spec.flag("json", "end with one JSON line holding the figures"));
     }
 
     enum CacheType { F32, F16 }
+
+    /** One sequence of the comparison: which prompt, and which adapter (-1 for none). */
+    private record Sequence(int prompt, int adapter) {
+    }
 
     @Override
     public int run(Options options, Tools tools, PrintStream out, PrintStream err) throws Exception {
@@ -88,18 +96,23 @@ final class CompareCommand implements Command {
         llama.discardLogs();
         Ggml ggml = new Ggml(tools.library());
 
-        int[][] tokens = new int[prompts.size()][];
+        List<Path> adapterFiles = adapterFiles(options);
+        List<Sequence> plan = plan(prompts.size(), adapterFiles.size());
+        int[][] tokens = new int[plan.size()][];
         try (Tokenizer tokenizer = Tokenizer.load(llama, modelPath)) {
-            for (int s = 0; s < prompts.size(); s++) {
-                tokens[s] = tokenizer.encode(prompts.get(s), true, false);
+            for (int s = 0; s < plan.size(); s++) {
+                tokens[s] = tokenizer.encode(prompts.get(plan.get(s).prompt()), true, false);
             }
         }
         int longest = java.util.Arrays.stream(tokens).mapToInt(t -> t.length).max().orElseThrow();
         int context = longest + generated;
         List<Transcript> expected = new ArrayList<>();
-        for (int s = 0; s < prompts.size(); s++) {
-            // a fresh context per prompt: llama.cpp decodes each sequence alone
-            try (LlamaCppContext reference = new LlamaCppContext(llama, modelPath, context, 1, longest, threads, cacheType)) {
+        for (int s = 0; s < plan.size(); s++) {
+            // a fresh context per sequence: llama.cpp decodes each sequence alone, with its adapter alone
+            try (LlamaCppReference reference = new LlamaCppReference(llama, modelPath, context, 1, longest, threads, cacheType)) {
+                if (plan.get(s).adapter() >= 0) {
+                    reference.useAdapter(reference.loadAdapter(adapterFiles.get(plan.get(s).adapter())), 1.0f);
+                }
                 expected.add(Transcript.alone(reference, tokens[s], generated));
             }
         }
@@ -110,11 +123,19 @@ final class CompareCommand implements Command {
         GgmlType weights;
         try (LlamaModel model = LlamaModel.load(ggml, modelPath);
              Tokenizer tokenizer = Tokenizer.load(llama, modelPath);
-             KvCache cache = KvCache.allocate(ggml, model.hyperParameters(), prompts.size(), context, cacheType);
-             BatchDecoder decoder = new BatchDecoder(ggml, model, cache, threads)) {
+             ComparedAdapters adapters = adapterFiles.isEmpty() ? null : ComparedAdapters.load(ggml, model, adapterFiles);
+             KvCache cache = KvCache.allocate(ggml, model.hyperParameters(), plan.size(), context, cacheType);
+             BatchDecoder decoder = new BatchDecoder(ggml, model, cache, adapters == null ? null : adapters.pool(), threads)) {
             weights = model.layer(0).query().type();
-            float[][][] ours = batched(decoder, tokens, expected, generated);
-            for (int s = 0; s < prompts.size(); s++) {
+            int[] adapterSlots = new int[plan.size()];
+            float[] adapterScales = new float[plan.size()];
+            for (int s = 0; s < plan.size(); s++) {
+                int adapter = plan.get(s).adapter();
+                adapterSlots[s] = adapter < 0 ? Batch.NO_ADAPTER : adapters.slot(adapter);
+                adapterScales[s] = adapter < 0 ? 0.0f : adapters.scale(adapter);
+            }
+            float[][][] ours = batched(decoder, tokens, expected, generated, adapterSlots, adapterScales);
+            for (int s = 0; s < plan.size(); s++) {
                 double sequenceWorst = 0;
                 int[] ourTokens = new int[generated];
                 for (int step = 0; step < generated; step++) {
@@ -125,7 +146,11 @@ final class CompareCommand implements Command {
                 allGreedyEqual &= greedyEqual;
                 worst = Math.max(worst, sequenceWorst);
                 Map<String, Object> sequence = new LinkedHashMap<>();
-                sequence.put("prompt", prompts.get(s));
+                sequence.put("prompt", prompts.get(plan.get(s).prompt()));
+                if (!adapterFiles.isEmpty()) {
+                    int adapter = plan.get(s).adapter();
+                    sequence.put("adapter", adapter < 0 ? null : adapterFiles.get(adapter).toString());
+                }
                 sequence.put("prompt_tokens", tokens[s].length);
                 sequence.put("max_rel_diff", sequenceWorst);
                 sequence.put("greedy_equal", greedyEqual);
@@ -136,8 +161,10 @@ final class CompareCommand implements Command {
         }
         double tolerance = tolerance(weights, cacheType);
         for (Map<String, Object> sequence : sequences) {
-            out.printf("prompt %s (%d tokens): max relative logit difference %.3e, greedy %s%n  engine:    %s%n  llama.cpp: %s%n",
-                    quote((String) sequence.get("prompt")), (Integer) sequence.get("prompt_tokens"), (Double) sequence.get("max_rel_diff"),
+            out.printf("prompt %s (%d tokens)%s: max relative logit difference %.3e, greedy %s%n  engine:    %s%n  llama.cpp: %s%n",
+                    quote((String) sequence.get("prompt")), (Integer) sequence.get("prompt_tokens"),
+                    sequence.containsKey("adapter") ? " on " + (sequence.get("adapter") == null ? "no adapter" : sequence.get("adapter")) : "",
+                    (Double) sequence.get("max_rel_diff"),
                     (Boolean) sequence.get("greedy_equal") ? "equal" : "DIFFERENT",
                     quote((String) sequence.get("engine_text")), quote((String) sequence.get("llama_cpp_text")));
         }
@@ -170,12 +197,46 @@ final class CompareCommand implements Command {
         return QUANTIZED_TOLERANCE;
     }
 
+    /**
+     * Without adapters one sequence per prompt; with n adapters, sequence i runs on adapter i mod (n + 1)
+     * (n meaning none), as many sequences as prompts but at least n + 1.
+     */
+    private static List<Sequence> plan(int prompts, int adapters) {
+        if (adapters == 0) {
+            return java.util.stream.IntStream.range(0, prompts).mapToObj(p -> new Sequence(p, -1)).toList();
+        }
+        int count = Math.max(prompts, adapters + 1);
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(s -> new Sequence(s % prompts, s % (adapters + 1) == adapters ? -1 : s % (adapters + 1))).toList();
+    }
+
+    private static List<Path> adapterFiles(Options options) throws Exception {
+        if (options.optional("adapters").isEmpty()) {
+            return List.of();
+        }
+        List<Path> files = new ArrayList<>();
+        for (String name : options.string("adapters").split(",")) {
+            if (!name.isBlank()) {
+                Path file = Path.of(name.strip()).toAbsolutePath();
+                if (!Files.isRegularFile(file) || !file.getFileName().toString().endsWith(".gguf")) {
+                    throw new UsageException("not a GGUF adapter file (llama.cpp, the reference, reads no other): " + file);
+                }
+                files.add(file);
+            }
+        }
+        if (files.isEmpty()) {
+            throw new UsageException("--adapters names no adapter");
+        }
+        return files;
+    }
+
     /** Every prompt in one prefill batch, then one batch per step carrying llama.cpp's next token of each. */
-    private static float[][][] batched(BatchDecoder decoder, int[][] tokens, List<Transcript> expected, int generated) {
+    private static float[][][] batched(BatchDecoder decoder, int[][] tokens, List<Transcript> expected, int generated,
+                                       int[] adapterSlots, float[] adapterScales) {
         float[][][] logits = new float[tokens.length][generated][];
         Batch.Builder prefill = Batch.builder();
         for (int s = 0; s < tokens.length; s++) {
-            prefill.addSequence(tokens[s], s, 0);
+            prefill.addSequence(tokens[s], s, 0, adapterSlots[s], adapterScales[s]);
         }
         float[][] rows = decoder.decode(prefill.build());
         for (int s = 0; s < tokens.length; s++) {
@@ -184,7 +245,7 @@ final class CompareCommand implements Command {
         for (int step = 1; step < generated; step++) {
             Batch.Builder batch = Batch.builder();
             for (int s = 0; s < tokens.length; s++) {
-                batch.add(expected.get(s).tokens()[step - 1], s, decoder.cache().length(s), true);
+                batch.add(expected.get(s).tokens()[step - 1], s, decoder.cache().length(s), true, adapterSlots[s], adapterScales[s]);
             }
             rows = decoder.decode(batch.build());
             for (int s = 0; s < tokens.length; s++) {
@@ -197,7 +258,7 @@ final class CompareCommand implements Command {
     /** llama.cpp's greedy continuation of one prompt and the logits each token was chosen from. */
     record Transcript(int[] tokens, float[][] logits) {
 
-        static Transcript alone(LlamaCppContext llama, int[] prompt, int generated) {
+        static Transcript alone(LlamaCppReference llama, int[] prompt, int generated) {
             int[] tokens = new int[generated];
             float[][] logits = new float[generated][];
             boolean[] lastOnly = new boolean[prompt.length];

@@ -16,7 +16,8 @@ public final class Main {
     static final int USAGE = 2;
 
     private static final List<Command> COMMANDS = List.of(
-            new SynthModelCommand(), new GenerateCommand(), new CompareCommand(), new BenchCommand());
+            new SynthModelCommand(), new SynthAdapterCommand(), new GenerateCommand(), new CompareCommand(), new BenchCommand(),
+            new BenchLoraCommand());
 
     private Main() {
     }

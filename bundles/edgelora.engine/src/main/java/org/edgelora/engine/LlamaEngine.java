@@ -6,7 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
+import org.edgelora.api.adapter.AdapterLease;
+import org.edgelora.api.adapter.AdapterStatus;
 import org.edgelora.api.engine.EngineStats;
 import org.edgelora.api.engine.Generation;
 import org.edgelora.api.engine.GenerationListener;
@@ -23,6 +26,8 @@ import org.edgelora.llama.ggml.LlamaSampling;
 import org.edgelora.llama.ggml.NativeLibrary;
 import org.edgelora.engine.graph.BatchDecoder;
 import org.edgelora.engine.graph.KvCache;
+import org.edgelora.engine.lora.BaseModelGeometry;
+import org.edgelora.engine.lora.SlotPool;
 import org.edgelora.engine.model.HyperParameters;
 import org.edgelora.engine.model.LayerWeights;
 import org.edgelora.engine.model.LlamaModel;
@@ -36,7 +41,8 @@ import org.edgelora.engine.tokenizer.Tokenizer;
 /**
  * The inference engine: one Llama-family model, its tokenizer, a KV cache of sequence slots and the
  * continuous-batching scheduler. Requests are tokenized and checked on the caller's thread, then
- * computed on the scheduler's compute thread.
+ * computed on the scheduler's compute thread. With an adapter pool, a request naming an adapter
+ * leases it from the pool and waits in the queue until the pool has it in a slot.
  */
 public final class LlamaEngine implements InferenceEngine, AutoCloseable {
 
@@ -50,10 +56,14 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
     private final Scheduler scheduler;
     private final ModelInfo info;
     private final int threads;
+    private final SlotPool pool;
+    private final boolean ownsModel;
     private volatile boolean closed;
 
     private LlamaEngine(LlamaModel model, Tokenizer tokenizer, KvCache cache, BatchDecoder decoder, Scheduler scheduler,
-                        ModelInfo info, int threads) {
+                        ModelInfo info, int threads, SlotPool pool, boolean ownsModel) {
+        this.pool = pool;
+        this.ownsModel = ownsModel;
         this.model = model;
         this.tokenizer = tokenizer;
         this.cache = cache;
@@ -69,10 +79,31 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
      * @throws ModelFormatException if the file is not a model this engine runs
      */
     public static LlamaEngine open(NativeLibrary library, EngineSettings settings) throws IOException {
+        LlamaModel model = LlamaModel.load(new Ggml(library), settings.model());
+        try {
+            return start(library, settings, model, null, true);
+        } catch (IOException | RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts an engine on a model loaded elsewhere (which it does not close), serving the adapters of
+     * {@code pool}, which may be null for the base model alone.
+     *
+     * @throws IllegalArgumentException if the pool's slots do not fit the model
+     */
+    public static LlamaEngine open(NativeLibrary library, EngineSettings settings, LlamaModel model, SlotPool pool)
+            throws IOException {
+        return start(library, settings, model, pool, false);
+    }
+
+    private static LlamaEngine start(NativeLibrary library, EngineSettings settings, LlamaModel model, SlotPool pool,
+                                     boolean ownsModel) throws IOException {
         Ggml ggml = new Ggml(library);
         Llama llama = new Llama(library);
         llama.discardLogs();
-        LlamaModel model = LlamaModel.load(ggml, settings.model());
         Tokenizer tokenizer = null;
         KvCache cache = null;
         BatchDecoder decoder = null;
@@ -85,10 +116,10 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
             }
             int context = Math.min(settings.contextPerSlot(), hp.contextLength());
             cache = KvCache.allocate(ggml, hp, settings.sequenceSlots(), context, settings.kvCacheType());
-            decoder = new BatchDecoder(ggml, model, cache, settings.effectiveThreads());
+            decoder = new BatchDecoder(ggml, model, cache, pool, settings.effectiveThreads());
             Scheduler scheduler = new Scheduler(decoder, Vocabulary.of(tokenizer), new LlamaSampling(library), settings.stepTokenBudget());
             return new LlamaEngine(model, tokenizer, cache, decoder, scheduler, info(model, context, settings.demo()),
-                    settings.effectiveThreads());
+                    settings.effectiveThreads(), pool, ownsModel);
         } catch (IOException | RuntimeException | Error e) {
             if (decoder != null) {
                 decoder.close();
@@ -99,7 +130,6 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
             if (tokenizer != null) {
                 tokenizer.close();
             }
-            model.close();
             throw e;
         }
     }
@@ -132,9 +162,9 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
     @Override
     public Generation submit(GenerationRequest request, GenerationListener listener) {
         checkOpen();
-        if (request.adapter().isPresent()) {
+        if (request.adapter().isPresent() && pool == null) {
             throw new EdgeLoraException(ErrorCode.UNKNOWN_ADAPTER, "request " + request.id() + " names adapter '"
-                    + request.adapter().get() + "', but this engine serves the base model only");
+                    + request.adapter().get() + "', but this engine has no adapter pool");
         }
         if (request.prompt() instanceof Prompt.Text text && text.text().isEmpty()) {
             throw new EdgeLoraException(ErrorCode.INVALID_REQUEST, "request " + request.id() + ": the prompt is empty");
@@ -148,13 +178,43 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
         if (prompt.length == 0) {
             throw new EdgeLoraException(ErrorCode.INVALID_REQUEST, "request " + request.id() + ": the prompt has no tokens");
         }
-        return scheduler.submit(SequenceRequest.base(request.id(), prompt, request.sampling(), request.maxTokens(),
-                request.stop(), request.ignoreEos(), listener));
+        SequenceRequest sequence = SequenceRequest.base(request.id(), prompt, request.sampling(), request.maxTokens(),
+                request.stop(), request.ignoreEos(), listener);
+        if (request.adapter().isPresent()) {
+            sequence = sequence.withAdapter(lease(request, request.adapter().get()), request.adapterScale());
+        }
+        return submit(sequence);
     }
 
-    /** Submits prompt tokens directly (benchmarks and differential checks that bring their own tokens). */
+    /** Leases the adapter for the request (loading starts now, while the request waits in the queue). */
+    private CompletionStage<AdapterLease> lease(GenerationRequest request, String adapter) {
+        AdapterStatus status = pool.status(adapter).orElseThrow(() -> new EdgeLoraException(ErrorCode.UNKNOWN_ADAPTER,
+                "request " + request.id() + ": no adapter named '" + adapter + "' is registered"));
+        if (!status.descriptor().allows(request.tenant())) {
+            throw new EdgeLoraException(ErrorCode.FORBIDDEN, "request " + request.id() + ": tenant '" + request.tenant()
+                    + "' may not use adapter '" + adapter + "'");
+        }
+        return pool.acquire(adapter);
+    }
+
+    /**
+     * Submits prompt tokens directly (benchmarks and differential checks that bring their own tokens).
+     * If the scheduler refuses the request, its adapter lease is released once it is granted.
+     */
     public Generation submit(SequenceRequest request) {
-        return scheduler.submit(request);
+        try {
+            return scheduler.submit(request);
+        } catch (RuntimeException e) {
+            if (request.adapter() != null) {
+                request.adapter().thenAccept(AdapterLease::close);
+            }
+            throw e;
+        }
+    }
+
+    /** The adapter pool this engine serves adapters from, null if it serves the base model alone. */
+    public SlotPool pool() {
+        return pool;
     }
 
     @Override
@@ -176,7 +236,9 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
         synchronized (tokenizer) {
             tokenizer.close();
         }
-        model.close();
+        if (ownsModel) {
+            model.close();
+        }
     }
 
     private void checkOpen() {
@@ -198,11 +260,18 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
                 hp.vocabSize(), context, fingerprint(model), demo);
     }
 
+    /** The shapes adapters for {@code model} must have. */
+    public static BaseModelGeometry geometry(LlamaModel model) {
+        HyperParameters hp = model.hyperParameters();
+        return BaseModelGeometry.llama(fingerprint(model), hp.blockCount(), hp.embeddingLength(), hp.queryWidth(),
+                hp.keyValueWidth(), hp.feedForwardLength());
+    }
+
     /**
      * SHA-256 over the hyper-parameters and the type and shape of every weight an adapter could
      * attach to: equal for files that differ only in metadata an adapter does not care about.
      */
-    private static String fingerprint(LlamaModel model) {
+    public static String fingerprint(LlamaModel model) {
         StringBuilder description = new StringBuilder(model.hyperParameters().toString());
         describe(description, model.tokenEmbedding());
         describe(description, model.output());

@@ -9,6 +9,7 @@ import org.edgelora.llama.ggml.CpuBackend;
 import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlContext;
 import org.edgelora.llama.ggml.GgmlTensor;
+import org.edgelora.engine.lora.LoraSlots;
 import org.edgelora.engine.model.LlamaModel;
 
 /**
@@ -23,12 +24,26 @@ public final class BatchDecoder implements AutoCloseable {
     private final Ggml ggml;
     private final LlamaModel model;
     private final KvCache cache;
+    private final LoraSlots lora;
     private final CpuBackend backend;
 
+    /** A decoder for the base model alone. */
     public BatchDecoder(Ggml ggml, LlamaModel model, KvCache cache, int threads) {
+        this(ggml, model, cache, null, threads);
+    }
+
+    /**
+     * @param lora an adapter pool's slots, which batch tokens may name; null for the base model alone
+     * @throws IllegalArgumentException if the pool's layer count differs from the model's
+     */
+    public BatchDecoder(Ggml ggml, LlamaModel model, KvCache cache, LoraSlots lora, int threads) {
+        if (lora != null) {
+            LoraShapes.check(model, lora);
+        }
         this.ggml = ggml;
         this.model = model;
         this.cache = cache;
+        this.lora = lora;
         this.backend = new CpuBackend(ggml.library(), threads);
     }
 
@@ -43,13 +58,13 @@ public final class BatchDecoder implements AutoCloseable {
      * @throws IllegalArgumentException if a token id, slot or position is invalid for the cache
      */
     public float[][] decode(Batch batch) {
-        BatchPlan plan = BatchPlan.of(batch, cache, model.hyperParameters().vocabSize());
-        int capacity = LlamaGraph.tensorCapacity(model.hyperParameters(), plan);
+        BatchPlan plan = BatchPlan.of(batch, cache, model.hyperParameters().vocabSize(), lora == null ? 0 : lora.slotCount());
+        int capacity = LlamaGraph.tensorCapacity(model.hyperParameters(), plan, lora);
         long metadataBytes = capacity * ggml.tensorOverhead()
-                + ggml.graphOverhead(LlamaGraph.graphSize(model, capacity));
+                + ggml.graphOverhead(LlamaGraph.graphSize(model, capacity, lora));
         float[][] logits;
         try (GgmlContext ctx = ggml.newContext(metadataBytes)) {
-            LlamaGraph.Built built = LlamaGraph.build(ctx, model, cache, plan);
+            LlamaGraph.Built built = LlamaGraph.build(ctx, model, cache, plan, lora);
             backend.compute(built.graph(), () -> writeInputs(plan, built));
             logits = readLogits(plan, built.logits());
         }
@@ -72,6 +87,15 @@ public final class BatchDecoder implements AutoCloseable {
         if (built.outputRows() != null) {
             int outputs = plan.outputCount();
             MemorySegment.copy(plan.outputRows(), 0, built.outputRows().data((long) outputs * Integer.BYTES), JAVA_INT, 0, outputs);
+        }
+        writeAdapterInputs(plan, built.adapters(), false);
+        writeAdapterInputs(plan, built.outputAdapters(), true);
+    }
+
+    private static void writeAdapterInputs(BatchPlan plan, LlamaGraph.AdapterInputs inputs, boolean outputsOnly) {
+        if (inputs != null) {
+            long rows = inputs.ids().ne(1);
+            plan.writeAdapterInputs(inputs.ids().data(rows * Integer.BYTES), inputs.scales().data(rows * Float.BYTES), outputsOnly);
         }
     }
 

@@ -44,7 +44,12 @@ final class BatchPlan {
         this.appended = appended;
     }
 
-    static BatchPlan of(Batch batch, KvCache cache, int vocabSize) {
+    /**
+     * @param adapterSlots how many adapter slots the decoder's LoRA pool has (0 without a pool); a
+     *                     token's adapter slot must lie below it: mul_mat_id does not check its ids,
+     *                     and an id outside the pool would read and write other tokens' rows
+     */
+    static BatchPlan of(Batch batch, KvCache cache, int vocabSize, int adapterSlots) {
         int[] next = new int[cache.slots()];
         for (int slot = 0; slot < next.length; slot++) {
             next[slot] = cache.length(slot);
@@ -64,6 +69,13 @@ final class BatchPlan {
             if (position != next[slot]) {
                 throw new IllegalArgumentException("token " + i + " of slot " + slot + " is at position " + position
                         + ", but the slot continues at " + next[slot]);
+            }
+            int adapterSlot = batch.adapterSlot(i);
+            if (adapterSlot != Batch.NO_ADAPTER && (adapterSlot < 0 || adapterSlot >= adapterSlots)) {
+                throw new IllegalArgumentException("token " + i + " names adapter slot " + adapterSlot + " of " + adapterSlots);
+            }
+            if (!Float.isFinite(batch.adapterScale(i))) {
+                throw new IllegalArgumentException("token " + i + " has adapter scale " + batch.adapterScale(i));
             }
             if (position >= cache.contextPerSlot()) {
                 throw new IllegalArgumentException("slot " + slot + " is full at " + cache.contextPerSlot() + " tokens");
@@ -128,6 +140,29 @@ final class BatchPlan {
     /** How many tokens the step adds to each slot. */
     int appended(int slot) {
         return appended[slot];
+    }
+
+    /** Whether the step adds LoRA deltas at all: without adapters the graph is the base model's, exactly. */
+    boolean hasAdapters() {
+        return batch.hasAdapters();
+    }
+
+    /**
+     * Writes each token's adapter slot (I32) and scale (F32), for all tokens or only those that
+     * output logits (the rows that go on after the last layer's attention). A token without an
+     * adapter reads slot 0 with scale 0: its delta is exactly zero and its output the base model's.
+     */
+    void writeAdapterInputs(MemorySegment ids, MemorySegment scales, boolean outputsOnly) {
+        int row = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (outputsOnly && !batch.output(i)) {
+                continue;
+            }
+            boolean none = batch.adapterSlot(i) == Batch.NO_ADAPTER;
+            ids.setAtIndex(ValueLayout.JAVA_INT, row, none ? 0 : batch.adapterSlot(i));
+            scales.setAtIndex(ValueLayout.JAVA_FLOAT, row, none ? 0.0f : batch.adapterScale(i));
+            row++;
+        }
     }
 
     /**

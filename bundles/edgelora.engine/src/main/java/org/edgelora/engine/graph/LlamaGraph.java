@@ -1,5 +1,6 @@
 package org.edgelora.engine.graph;
 
+import org.edgelora.api.adapter.LoraTarget;
 import org.edgelora.llama.ggml.GgmlContext;
 import org.edgelora.llama.ggml.GgmlGraph;
 import org.edgelora.llama.ggml.GgmlTensor;
@@ -8,6 +9,7 @@ import org.edgelora.llama.ggml.RopeParameters;
 import org.edgelora.engine.model.HyperParameters;
 import org.edgelora.engine.model.LayerWeights;
 import org.edgelora.engine.model.LlamaModel;
+import org.edgelora.engine.lora.LoraSlots;
 
 /**
  * Builds the Llama decoder graph for one batch, following llama.cpp b4916 ({@code build_llama}
@@ -18,6 +20,11 @@ import org.edgelora.engine.model.LlamaModel;
  * cache, masked softmax attention over the cache with grouped-query heads, output projection,
  * residual; RMSNorm, SwiGLU feed-forward, residual. After the last layer only the rows that
  * return logits go on, as llama.cpp does with {@code inp_out_ids}.
+ *
+ * <p>When a token of the step runs on an adapter, every projection the adapter pool holds adds
+ * {@code scale[t] * B[slot[t]] (A[slot[t]] x_t)} for each token t, as two {@code mul_mat_id} over
+ * the pool's stacked slots (llama.cpp's {@code build_lora_mm}, one adapter per token). A step
+ * without adapters builds no LoRA node at all.
  */
 final class LlamaGraph {
 
@@ -25,10 +32,17 @@ final class LlamaGraph {
     private static final int TENSORS_PER_LAYER = 48;
     private static final int TENSORS_PER_RUN = 6;
     private static final int TENSORS_OUTSIDE_LAYERS = 16;
+    /** reshape, two mul_mat_id, reshape, scale, add per projection with LoRA. */
+    private static final int TENSORS_PER_LORA_PROJECTION = 6;
+    private static final int LORA_INPUT_TENSORS = 4;
 
     /** The built graph and the tensors the decoder fills and reads around computing it. */
     record Built(GgmlGraph graph, GgmlTensor tokens, GgmlTensor positions, GgmlTensor mask,
-                 GgmlTensor outputRows, GgmlTensor logits) {
+                 GgmlTensor outputRows, GgmlTensor logits, AdapterInputs adapters, AdapterInputs outputAdapters) {
+    }
+
+    /** A step's adapter slot [1, tokens] (I32) and scale [1, tokens] (F32) per token, or per output row. */
+    record AdapterInputs(GgmlTensor ids, GgmlTensor scales) {
     }
 
     private final GgmlContext ctx;
@@ -37,36 +51,49 @@ final class LlamaGraph {
     private final KvCache cache;
     private final BatchPlan plan;
     private final RopeParameters rope;
+    /** The adapter pool's slots when this step has adapters, else null. */
+    private final LoraSlots lora;
+    private AdapterInputs adapters;
+    private AdapterInputs outputAdapters;
 
-    private LlamaGraph(GgmlContext ctx, LlamaModel model, KvCache cache, BatchPlan plan) {
+    private LlamaGraph(GgmlContext ctx, LlamaModel model, KvCache cache, BatchPlan plan, LoraSlots lora) {
         this.ctx = ctx;
         this.model = model;
         this.hp = model.hyperParameters();
         this.cache = cache;
         this.plan = plan;
         this.rope = hp.rope();
+        this.lora = plan.hasAdapters() ? lora : null;
     }
 
     /** How many tensors a graph for {@code plan} may create: the metadata context's size. */
-    static int tensorCapacity(HyperParameters hp, BatchPlan plan) {
-        return hp.blockCount() * (TENSORS_PER_LAYER + TENSORS_PER_RUN * plan.runs().size()) + TENSORS_OUTSIDE_LAYERS;
+    static int tensorCapacity(HyperParameters hp, BatchPlan plan, LoraSlots lora) {
+        int perLayer = TENSORS_PER_LAYER + TENSORS_PER_RUN * plan.runs().size();
+        int loraTensors = 0;
+        if (plan.hasAdapters()) {
+            perLayer += TENSORS_PER_LORA_PROJECTION * lora.targets().size();
+            loraTensors = LORA_INPUT_TENSORS;
+        }
+        return hp.blockCount() * perLayer + TENSORS_OUTSIDE_LAYERS + loraTensors;
     }
 
     /**
-     * Graph size: nodes and leaves can come from the context itself and from the weights and
-     * cache tensors the graph reaches, and ggml aborts on a full graph.
+     * Graph size: nodes and leaves can come from the context itself and from the weights, cache
+     * and adapter pool tensors the graph reaches, and ggml aborts on a full graph.
      */
-    static int graphSize(LlamaModel model, int tensorCapacity) {
-        return tensorCapacity + model.tensorCount() + 2 * model.hyperParameters().blockCount();
+    static int graphSize(LlamaModel model, int tensorCapacity, LoraSlots lora) {
+        int poolTensors = lora == null ? 0 : 2 * model.hyperParameters().blockCount() * lora.targets().size();
+        return tensorCapacity + model.tensorCount() + 2 * model.hyperParameters().blockCount() + poolTensors;
     }
 
-    static Built build(GgmlContext ctx, LlamaModel model, KvCache cache, BatchPlan plan) {
-        return new LlamaGraph(ctx, model, cache, plan).build();
+    /** @param lora the adapter pool's slots, null without a pool; only read when a token has an adapter */
+    static Built build(GgmlContext ctx, LlamaModel model, KvCache cache, BatchPlan plan, LoraSlots lora) {
+        return new LlamaGraph(ctx, model, cache, plan, lora).build();
     }
 
     private Built build() {
         int tokenCount = plan.tokenCount();
-        GgmlGraph graph = ctx.newGraph(graphSize(model, tensorCapacity(hp, plan)));
+        GgmlGraph graph = ctx.newGraph(graphSize(model, tensorCapacity(hp, plan, lora), lora));
         GgmlTensor tokens = input("inp_tokens", ctx.newTensor(GgmlType.I32, tokenCount));
         GgmlTensor positions = input("inp_pos", ctx.newTensor(GgmlType.I32, tokenCount));
         GgmlTensor mask = input("kq_mask", ctx.newTensor(GgmlType.F32, plan.attendedCells(), plan.maskRows()));
@@ -83,27 +110,27 @@ final class LlamaGraph {
             if (last) {
                 if (outputRows == null) {
                     // no logits wanted (a prompt chunk): the cache stores above are all this step must do
-                    return new Built(graph, tokens, positions, mask, null, null);
+                    return new Built(graph, tokens, positions, mask, null, null, adapters, null);
                 }
                 cur = ctx.getRows(cur, outputRows);
                 residual = ctx.getRows(residual, outputRows);
             }
             GgmlTensor ffnInput = ctx.add(cur, residual);
-            cur = feedForward(w, norm(ffnInput, w.ffnNorm()));
+            cur = feedForward(layer, w, norm(ffnInput, w.ffnNorm()), last);
             x = ctx.add(cur, ffnInput);
         }
         GgmlTensor logits = ctx.name(ctx.mulMat(model.output(), norm(x, model.outputNorm())), "result_output");
         ctx.markOutput(logits);
         graph.expand(logits);
-        return new Built(graph, tokens, positions, mask, outputRows, logits);
+        return new Built(graph, tokens, positions, mask, outputRows, logits, adapters, outputAdapters);
     }
 
     private GgmlTensor attention(GgmlGraph graph, int layer, LayerWeights w, GgmlTensor cur,
                                  GgmlTensor positions, GgmlTensor mask) {
         int tokenCount = plan.tokenCount();
-        GgmlTensor q = projection(w.query(), w.queryBias(), cur);
-        GgmlTensor k = projection(w.key(), w.keyBias(), cur);
-        GgmlTensor v = projection(w.value(), w.valueBias(), cur);
+        GgmlTensor q = projection(layer, LoraTarget.ATTN_Q, w.query(), w.queryBias(), cur, false);
+        GgmlTensor k = projection(layer, LoraTarget.ATTN_K, w.key(), w.keyBias(), cur, false);
+        GgmlTensor v = projection(layer, LoraTarget.ATTN_V, w.value(), w.valueBias(), cur, false);
         GgmlTensor ropeFactors = model.ropeFrequencies().orElse(null);
         q = ctx.ropeExt(ctx.reshape(q, hp.headDim(), hp.headCount(), tokenCount), positions, ropeFactors, rope);
         k = ctx.ropeExt(ctx.reshape(k, hp.headDim(), hp.headCountKv(), tokenCount), positions, ropeFactors, rope);
@@ -126,7 +153,7 @@ final class LlamaGraph {
         GgmlTensor weights = ctx.softMaxExt(scores, mask, hp.attentionScale());
         GgmlTensor mixed = ctx.mulMat(values, weights); // [head_dim, tokens, heads]
         GgmlTensor merged = ctx.cont(ctx.permute(mixed, 0, 2, 1, 3), hp.queryWidth(), tokenCount);
-        return projection(w.attentionOutput(), w.attentionOutputBias(), merged);
+        return projection(layer, LoraTarget.ATTN_OUTPUT, w.attentionOutput(), w.attentionOutputBias(), merged, false);
     }
 
     /**
@@ -155,15 +182,52 @@ final class LlamaGraph {
         }
     }
 
-    private GgmlTensor feedForward(LayerWeights w, GgmlTensor cur) {
-        GgmlTensor up = projection(w.ffnUp(), w.ffnUpBias(), cur);
-        GgmlTensor gate = ctx.silu(projection(w.ffnGate(), w.ffnGateBias(), cur));
-        return projection(w.ffnDown(), w.ffnDownBias(), ctx.mul(gate, up));
+    /** @param outputRowsOnly whether {@code cur} holds only the rows that return logits (the last layer) */
+    private GgmlTensor feedForward(int layer, LayerWeights w, GgmlTensor cur, boolean outputRowsOnly) {
+        GgmlTensor up = projection(layer, LoraTarget.FFN_UP, w.ffnUp(), w.ffnUpBias(), cur, outputRowsOnly);
+        GgmlTensor gate = ctx.silu(projection(layer, LoraTarget.FFN_GATE, w.ffnGate(), w.ffnGateBias(), cur, outputRowsOnly));
+        return projection(layer, LoraTarget.FFN_DOWN, w.ffnDown(), w.ffnDownBias(), ctx.mul(gate, up), outputRowsOnly);
     }
 
-    private GgmlTensor projection(GgmlTensor weight, GgmlTensor bias, GgmlTensor input) {
+    /** W x, plus each token's LoRA delta where the pool holds this target (before the bias, as llama.cpp adds it). */
+    private GgmlTensor projection(int layer, LoraTarget target, GgmlTensor weight, GgmlTensor bias, GgmlTensor input,
+                                  boolean outputRowsOnly) {
         GgmlTensor out = ctx.mulMat(weight, input);
+        if (lora != null && lora.targets().contains(target)) {
+            out = ctx.add(out, loraDelta(lora.a(layer, target), lora.b(layer, target), input, adapterRows(outputRowsOnly)));
+        }
         return bias == null ? out : ctx.add(out, bias);
+    }
+
+    /**
+     * The adapter inputs for all tokens or for the output rows, made when first used: the allocator
+     * gives no memory to a tensor outside the graph, so an unused input could not be written.
+     */
+    private AdapterInputs adapterRows(boolean outputRowsOnly) {
+        if (outputRowsOnly) {
+            if (outputAdapters == null) {
+                outputAdapters = adapterInputs("lora_out", plan.outputCount());
+            }
+            return outputAdapters;
+        }
+        if (adapters == null) {
+            adapters = adapterInputs("lora", plan.tokenCount());
+        }
+        return adapters;
+    }
+
+    /** scale[t] * B[id[t]] (A[id[t]] x_t) for every token t: [outputWidth, tokens]. */
+    private GgmlTensor loraDelta(GgmlTensor a, GgmlTensor b, GgmlTensor input, AdapterInputs rows) {
+        long tokens = input.ne(1);
+        GgmlTensor x = ctx.reshape(input, input.ne(0), 1, tokens);
+        GgmlTensor down = ctx.mulMatId(a, x, rows.ids()); // [maxRank, 1, tokens]
+        GgmlTensor up = ctx.mulMatId(b, down, rows.ids()); // [outputWidth, 1, tokens]
+        return ctx.mul(ctx.reshape(up, up.ne(0), tokens), rows.scales());
+    }
+
+    private AdapterInputs adapterInputs(String name, int rows) {
+        return new AdapterInputs(input(name + "_ids", ctx.newTensor(GgmlType.I32, 1, rows)),
+                input(name + "_scales", ctx.newTensor(GgmlType.F32, 1, rows)));
     }
 
     private GgmlTensor norm(GgmlTensor input, GgmlTensor weight) {

@@ -16,6 +16,8 @@ import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlTensor;
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.llama.ggml.GgufFile;
+import org.edgelora.llama.ggml.GgufFileCheck;
+import org.edgelora.llama.ggml.GgufFormatException;
 
 /**
  * A Llama-family model loaded from GGUF: hyper-parameters and weight tensors whose data is the
@@ -101,7 +103,12 @@ public final class LlamaModel implements AutoCloseable {
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
                 file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), mapping);
             }
-            long dataOffset = GgufFileCheck.check(file);
+            long dataOffset;
+            try {
+                dataOffset = GgufFileCheck.check(file);
+            } catch (GgufFormatException e) {
+                throw new ModelFormatException(e.getMessage(), e);
+            }
             try {
                 gguf = GgufFile.open(ggml, path);
             } catch (IllegalArgumentException e) {

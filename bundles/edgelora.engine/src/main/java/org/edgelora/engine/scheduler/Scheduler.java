@@ -3,12 +3,15 @@ package org.edgelora.engine.scheduler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.edgelora.api.adapter.AdapterLease;
 import org.edgelora.api.engine.FinishReason;
 import org.edgelora.api.engine.Generation;
 import org.edgelora.api.error.EdgeLoraException;
@@ -24,6 +27,10 @@ import org.edgelora.engine.sampling.TokenSampler;
  * decoding sequence plus prompt chunks of sequences still prefilling, within a token budget;
  * requests join (when a KV slot is free) and leave (finished, cancelled, failed) between steps,
  * and a leaving sequence's slot is cleared and given to the next queued request.
+ *
+ * <p>A request on an adapter waits in the queue until its adapter lease completes (the pool loads
+ * the adapter on its own loader thread) while the others keep decoding; later requests whose
+ * adapters are ready may start before it. The lease is closed when the request ends.
  *
  * <p>Only the compute thread touches the decoder, the cache and the samplers: ggml's OpenMP
  * threads belong to the thread that computes, and a second computing thread would oversubscribe
@@ -94,7 +101,12 @@ public final class Scheduler implements AutoCloseable {
         incoming.add(sequence);
         if (!running && incoming.remove(sequence)) {
             queued.decrementAndGet();
+            sequence.releaseAdapter();
             throw unavailable();
+        }
+        LockSupport.unpark(computeThread);
+        if (sequence.adapter != null) {
+            sequence.adapter.whenComplete((lease, error) -> LockSupport.unpark(computeThread));
         }
         return sequence;
     }
@@ -135,6 +147,7 @@ public final class Scheduler implements AutoCloseable {
         // requests submitted while the thread was ending
         for (Sequence sequence; (sequence = incoming.poll()) != null; ) {
             queued.decrementAndGet();
+            sequence.releaseAdapter();
             sequence.fail(unavailable());
         }
         if (interrupted) {
@@ -158,17 +171,24 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Moves new requests into the waiting line; blocks while there is nothing at all to do. */
+    /**
+     * Moves new requests into the waiting line; parks while nothing can run (no active sequence and
+     * no waiting one that could start). Submissions, settled adapter leases and close unpark it.
+     */
     private boolean awaitWork() {
-        if (active.isEmpty() && waiting.isEmpty()) {
-            try {
-                waiting.add(incoming.take());
-            } catch (InterruptedException e) {
+        incoming.drainTo(waiting);
+        while (running && active.isEmpty() && incoming.isEmpty() && waiting.stream().noneMatch(this::startable)) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
                 return false;
             }
         }
         incoming.drainTo(waiting);
         return running;
+    }
+
+    private boolean startable(Sequence sequence) {
+        return sequence.cancelRequested() || sequence.adapterSettled();
     }
 
     /** Ends cancelled requests, then gives free slots to waiting requests in arrival order. */
@@ -182,18 +202,27 @@ public final class Scheduler implements AutoCloseable {
         waiting.removeIf(sequence -> {
             if (sequence.cancelRequested()) {
                 queued.decrementAndGet();
+                sequence.releaseAdapter();
                 sequence.complete(FinishReason.CANCELLED, now);
                 return true;
             }
             return false;
         });
-        while (!waiting.isEmpty() && !freeSlots.isEmpty()) {
-            Sequence sequence = waiting.poll();
+        for (Iterator<Sequence> line = waiting.iterator(); line.hasNext() && !freeSlots.isEmpty(); ) {
+            Sequence sequence = line.next();
+            if (!sequence.adapterSettled()) {
+                continue; // its adapter is still loading: the ones behind it may go first
+            }
+            line.remove();
             queued.decrementAndGet();
+            if (sequence.adapter != null && !takeLease(sequence)) {
+                continue;
+            }
             try {
                 sequence.sampler = new TokenSampler(sampling, sequence.request.sampling(), vocabulary.size());
                 sequence.sampler.acceptHistory(sequence.request.prompt());
             } catch (RuntimeException e) {
+                sequence.releaseAdapter();
                 sequence.fail(new EdgeLoraException(ErrorCode.INTERNAL, "cannot create the sampler: " + e.getMessage(), e));
                 continue;
             }
@@ -204,6 +233,27 @@ public final class Scheduler implements AutoCloseable {
         activeCount = active.size();
     }
 
+    /** Takes the settled lease of a sequence on an adapter; fails the sequence if the pool could not load it. */
+    private static boolean takeLease(Sequence sequence) {
+        AdapterLease lease;
+        try {
+            lease = sequence.adapter.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            sequence.fail(cause instanceof EdgeLoraException error ? error
+                    : new EdgeLoraException(ErrorCode.ADAPTER_UNAVAILABLE, "the adapter of request " + sequence.requestId()
+                            + " could not be loaded: " + cause.getMessage(), cause));
+            return false;
+        } catch (java.util.concurrent.CancellationException e) {
+            sequence.fail(new EdgeLoraException(ErrorCode.ADAPTER_UNAVAILABLE, "the adapter load was cancelled", e));
+            return false;
+        }
+        sequence.lease = lease;
+        sequence.adapterSlot = lease.slot();
+        sequence.adapterScale = lease.scale() * sequence.request.adapterScale();
+        return true;
+    }
+
     private void step() {
         Batch.Builder batch = Batch.builder();
         List<Sequence> outputs = new ArrayList<>();
@@ -211,7 +261,8 @@ public final class Scheduler implements AutoCloseable {
         int decoding = 0;
         for (Sequence sequence : active) {
             if (sequence.decoding()) {
-                batch.add(sequence.pendingToken, sequence.slot, cache.length(sequence.slot), true);
+                batch.add(sequence.pendingToken, sequence.slot, cache.length(sequence.slot), true,
+                        sequence.adapterSlot, sequence.adapterScale);
                 outputs.add(sequence);
                 included.add(sequence);
                 decoding++;
@@ -228,7 +279,8 @@ public final class Scheduler implements AutoCloseable {
                 boolean completes = chunk == sequence.promptRemaining();
                 for (int i = 0; i < chunk; i++) {
                     int position = sequence.prefilled + i;
-                    batch.add(prompt[position], sequence.slot, position, completes && i == chunk - 1);
+                    batch.add(prompt[position], sequence.slot, position, completes && i == chunk - 1,
+                            sequence.adapterSlot, sequence.adapterScale);
                 }
                 sequence.prefilled += chunk;
                 budget -= chunk;
@@ -319,6 +371,7 @@ public final class Scheduler implements AutoCloseable {
             sequence.sampler.close();
             sequence.sampler = null;
         }
+        sequence.releaseAdapter();
         active.remove(sequence);
         activeCount = active.size(); // before the result completes: a caller may look at the stats then
     }
@@ -329,11 +382,13 @@ public final class Scheduler implements AutoCloseable {
         }
         for (Sequence sequence : waiting) {
             queued.decrementAndGet();
+            sequence.releaseAdapter();
             sequence.fail(unavailable());
         }
         waiting.clear();
         for (Sequence sequence; (sequence = incoming.poll()) != null; ) {
             queued.decrementAndGet();
+            sequence.releaseAdapter();
             sequence.fail(unavailable());
         }
         activeCount = 0;

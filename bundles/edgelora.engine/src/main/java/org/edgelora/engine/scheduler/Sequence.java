@@ -5,6 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.edgelora.api.adapter.AdapterLease;
+import org.edgelora.engine.graph.Batch;
+
 import org.edgelora.api.engine.FinishReason;
 import org.edgelora.api.engine.Generation;
 import org.edgelora.api.engine.GenerationResult;
@@ -32,6 +35,13 @@ final class Sequence implements Generation {
     int pendingToken = -1;
     int generatedTokens;
     TokenSampler sampler;
+    /** The adapter lease while admitted, null on the base model or after release. */
+    AdapterLease lease;
+    /** The pool slot and scale every token of this sequence adds the LoRA delta of. */
+    int adapterSlot = Batch.NO_ADAPTER;
+    float adapterScale;
+    /** The pending lease of a request on an adapter, null on the base model. */
+    final CompletableFuture<AdapterLease> adapter;
     private long firstStepNanos;
     private long firstTokenNanos;
     private long lastTokenNanos;
@@ -40,6 +50,23 @@ final class Sequence implements Generation {
         this.request = request;
         this.text = new GeneratedText(request.stop());
         this.submittedNanos = submittedNanos;
+        this.adapter = request.adapter() == null ? null : request.adapter().toCompletableFuture();
+    }
+
+    /** Whether the sequence can start: on the base model, or its adapter lease has completed (or failed). */
+    boolean adapterSettled() {
+        return adapter == null || adapter.isDone();
+    }
+
+    /** Closes the adapter lease the sequence holds or will get: its slot may then be evicted. */
+    void releaseAdapter() {
+        if (lease != null) {
+            lease.close();
+            lease = null;
+        } else if (adapter != null) {
+            adapter.thenAccept(AdapterLease::close);
+        }
+        adapterSlot = Batch.NO_ADAPTER;
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 import org.edgelora.llama.ggml.Llama;
 import org.edgelora.llama.ggml.LlamaLayouts;
-import org.edgelora.engine.model.GgufFileCheck;
+import org.edgelora.llama.ggml.GgufFileCheck;
+import org.edgelora.llama.ggml.GgufFormatException;
 import org.edgelora.engine.model.ModelFormatException;
 
 /**
@@ -39,7 +40,11 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Loads the vocabulary of the GGUF model at {@code path}, after checking the file in Java. */
     public static Tokenizer load(Llama llama, Path path) throws IOException {
-        GgufFileCheck.check(path);
+        try {
+            GgufFileCheck.check(path);
+        } catch (GgufFormatException e) {
+            throw new ModelFormatException(e.getMessage(), e);
+        }
         llama.backendInit();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = llama.modelDefaultParams(arena);

@@ -9,6 +9,7 @@ import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.llama.ggml.Llama;
 import org.edgelora.engine.model.LlamaModel;
+import org.edgelora.engine.reference.LlamaCppReference;
 
 /**
  * Runs prompts through llama.cpp one sequence at a time and through the engine all in one batch,
@@ -71,19 +72,24 @@ final class Differential {
     record Transcript(float[][] promptLogits, int[] generated, float[][] generatedLogits) {
 
         static Transcript fromLlamaCpp(Llama llama, Path model, GgmlType cacheType, int[] prompt, int generatedTokens) {
-            try (LlamaCppReference reference = new LlamaCppReference(llama, model, cacheType, THREADS)) {
-                float[][] promptLogits = reference.decode(prompt);
+            try (LlamaCppReference reference = reference(llama, model, cacheType)) {
+                float[][] promptLogits = reference.decodeNext(prompt);
                 int[] generated = new int[generatedTokens];
                 float[][] generatedLogits = new float[generatedTokens][];
                 float[] last = promptLogits[prompt.length - 1];
                 for (int step = 0; step < generatedTokens; step++) {
                     generated[step] = argmax(last);
-                    last = reference.decode(generated[step])[0];
+                    last = reference.decodeNext(generated[step])[0];
                     generatedLogits[step] = last;
                 }
                 return new Transcript(promptLogits, generated, generatedLogits);
             }
         }
+    }
+
+    /** llama.cpp decoding one sequence of up to 256 tokens. */
+    static LlamaCppReference reference(Llama llama, Path model, GgmlType cacheType) {
+        return new LlamaCppReference(llama, model, 256, 1, 256, THREADS, cacheType);
     }
 
     static double relativeDifference(float[] ours, float[] theirs) {

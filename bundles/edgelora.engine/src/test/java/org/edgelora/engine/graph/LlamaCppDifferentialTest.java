@@ -11,6 +11,7 @@ import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.llama.ggml.Llama;
 import org.edgelora.engine.model.LlamaModel;
+import org.edgelora.engine.reference.LlamaCppReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,7 +52,7 @@ class LlamaCppDifferentialTest {
     @CsvSource({"F32, 1e-4", "F16, 2e-3"})
     void threeSequencesInOneBatchMatchLlamaCppOneAtATime(GgmlType cacheType, double tolerance) throws IOException {
         int[][] prompts = new int[PROMPTS.length][];
-        try (LlamaCppReference tokenizer = new LlamaCppReference(llama, modelPath, cacheType, Differential.THREADS)) {
+        try (LlamaCppReference tokenizer = Differential.reference(llama, modelPath, cacheType)) {
             for (int s = 0; s < PROMPTS.length; s++) {
                 prompts[s] = tokenizer.tokenize(PROMPTS[s]);
             }
@@ -64,7 +65,7 @@ class LlamaCppDifferentialTest {
     @Test
     void aLoneSequenceMatchesLlamaCppBitForBitInGeneration() throws IOException {
         int[] prompt;
-        try (LlamaCppReference tokenizer = new LlamaCppReference(llama, modelPath, GgmlType.F16, Differential.THREADS)) {
+        try (LlamaCppReference tokenizer = Differential.reference(llama, modelPath, GgmlType.F16)) {
             prompt = tokenizer.tokenize(PROMPTS[1]);
         }
         Differential.Transcript expected = Differential.Transcript.fromLlamaCpp(llama, modelPath, GgmlType.F16, prompt, GENERATED);

@@ -47,6 +47,7 @@ public final class Ggml {
     private final MethodHandle add;
     private final MethodHandle mulMat;
     private final MethodHandle mulMatSetPrec;
+    private final MethodHandle mulMatId;
     private final MethodHandle reshape2d;
     private final MethodHandle reshape3d;
     private final MethodHandle view1d;
@@ -88,6 +89,7 @@ public final class Ggml {
         add = bind("ggml_add", ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         mulMat = bind("ggml_mul_mat", ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         mulMatSetPrec = bindVoid("ggml_mul_mat_set_prec", ADDRESS, JAVA_INT);
+        mulMatId = bind("ggml_mul_mat_id", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         reshape2d = bind("ggml_reshape_2d", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG);
         reshape3d = bind("ggml_reshape_3d", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG);
         view1d = bind("ggml_view_1d", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG);
@@ -277,6 +279,14 @@ public final class Ggml {
     MemorySegment getRows(MemorySegment ctx, MemorySegment a, MemorySegment rows) {
         try {
             return (MemorySegment) getRows.invokeExact(ctx, a, rows);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    MemorySegment mulMatId(MemorySegment ctx, MemorySegment as, MemorySegment b, MemorySegment ids) {
+        try {
+            return (MemorySegment) mulMatId.invokeExact(ctx, as, b, ids);
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }

@@ -118,6 +118,25 @@ public final class GgmlContext implements AutoCloseable {
         return result;
     }
 
+    /**
+     * One matrix of a stack per token: {@code as} is [cols, rows, n] (n matrices), {@code b} is
+     * [cols, used, tokens] F32, {@code ids} is I32 [used, tokens] naming for each token which of the
+     * n matrices multiplies it; the result is [rows, used, tokens]. ggml does NOT check the ids (an
+     * id outside [0, n) reads another matrix's memory and writes other tokens' rows): callers must
+     * validate the values they write into {@code ids}.
+     */
+    public GgmlTensor mulMatId(GgmlTensor as, GgmlTensor b, GgmlTensor ids) {
+        require(ids.type() == GgmlType.I32, "mul_mat_id ids must be I32: %s", ids);
+        require(!as.isTransposed() && as.nb(0) == as.type().blockBytes() && as.ne(3) == 1,
+                "mul_mat_id needs a stack of matrices with contiguous rows: %s", as);
+        require(b.ne(3) == 1 && ids.ne(2) == 1 && ids.ne(3) == 1, "mul_mat_id needs 3-D b and 2-D ids: %s, %s", b, ids);
+        require(ids.ne(1) == b.ne(2), "mul_mat_id needs one id row per token: %s, %s", ids, b);
+        require(as.ne(0) == b.ne(0), "mul_mat_id inner dimensions differ: %s, %s", as, b);
+        require(ids.ne(0) % b.ne(1) == 0, "mul_mat_id cannot broadcast %s over %s", b, ids);
+        requireF32Rows(b, "mul_mat_id");
+        return wrap(ggml.mulMatId(reserveTensor(), as.pointer(), b.pointer(), ids.pointer()));
+    }
+
     public GgmlTensor reshape(GgmlTensor a, long ne0, long ne1) {
         requireReshape(a, ne0, ne1);
         return wrap(ggml.reshape(reserveTensor(), a.pointer(), ne0, ne1));

@@ -15,6 +15,8 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -40,6 +42,8 @@ public final class GgufFile implements AutoCloseable {
     private final MethodHandle findTensor;
     private final MethodHandle getTensorOffset;
     private final MethodHandle getTensor;
+    private final MethodHandle getNTensors;
+    private final MethodHandle getTensorName;
     private final MemorySegment gguf;
     private final GgmlContext tensors;
     private boolean closed;
@@ -58,6 +62,8 @@ public final class GgufFile implements AutoCloseable {
         findTensor = bind(library, "gguf_find_tensor", JAVA_LONG, ADDRESS, ADDRESS);
         getTensorOffset = bind(library, "gguf_get_tensor_offset", JAVA_LONG, ADDRESS, JAVA_LONG);
         getTensor = bind(library, "ggml_get_tensor", ADDRESS, ADDRESS, ADDRESS);
+        getNTensors = bind(library, "gguf_get_n_tensors", JAVA_LONG, ADDRESS);
+        getTensorName = bind(library, "gguf_get_tensor_name", ADDRESS, ADDRESS, JAVA_LONG);
         this.tensors = ggml.adoptContext(tensorContext);
     }
 
@@ -166,6 +172,20 @@ public final class GgufFile implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment tensor = (MemorySegment) getTensor.invokeExact(tensors.pointer(), arena.allocateFrom(name));
             return tensor.equals(MemorySegment.NULL) ? Optional.empty() : Optional.of(new GgmlTensor(tensor));
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /** The names of every tensor in the file, in file order. */
+    public List<String> tensorNames() {
+        try {
+            long count = (long) getNTensors.invokeExact(gguf);
+            List<String> names = new ArrayList<>((int) count);
+            for (long id = 0; id < count; id++) {
+                names.add(((MemorySegment) getTensorName.invokeExact(gguf, id)).reinterpret(GgmlLayouts.MAX_NAME).getString(0));
+            }
+            return names;
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }

@@ -47,6 +47,10 @@ public final class Llama {
     private final MethodHandle getLogitsIth;
     private final MethodHandle logSet;
     private final MethodHandle kvSelfClear;
+    private final MethodHandle adapterLoraInit;
+    private final MethodHandle adapterLoraFree;
+    private final MethodHandle setAdapterLora;
+    private final MethodHandle clearAdapterLora;
 
     public Llama(NativeLibrary library) {
         this.library = library;
@@ -72,6 +76,10 @@ public final class Llama {
         getLogitsIth = bind("llama_get_logits_ith", ADDRESS, ADDRESS, JAVA_INT);
         logSet = library.function("llama_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
         kvSelfClear = library.function("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
+        adapterLoraInit = bind("llama_adapter_lora_init", ADDRESS, ADDRESS, ADDRESS);
+        adapterLoraFree = library.function("llama_adapter_lora_free", FunctionDescriptor.ofVoid(ADDRESS));
+        setAdapterLora = bind("llama_set_adapter_lora", JAVA_INT, ADDRESS, ADDRESS, JAVA_FLOAT);
+        clearAdapterLora = library.function("llama_clear_adapter_lora", FunctionDescriptor.ofVoid(ADDRESS));
     }
 
     public NativeLibrary library() {
@@ -338,6 +346,54 @@ public final class Llama {
                 throw new IllegalArgumentException("no logits for output " + i);
             }
             return logits.reinterpret((long) vocabSize * Float.BYTES).toArray(JAVA_FLOAT);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code llama_adapter_lora_init}: loads a LoRA adapter GGUF for {@code model}, checking its
+     * architecture and every tensor's shape against the model.
+     *
+     * @throws IllegalArgumentException if llama.cpp refuses the file
+     */
+    public MemorySegment loadLoraAdapter(MemorySegment model, Path path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment adapter = (MemorySegment) adapterLoraInit.invokeExact(model, arena.allocateFrom(path.toString()));
+            if (adapter.equals(MemorySegment.NULL)) {
+                throw new IllegalArgumentException("llama_adapter_lora_init refused " + path);
+            }
+            return adapter;
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /** Frees an adapter; no context may still use it. */
+    public void freeLoraAdapter(MemorySegment adapter) {
+        try {
+            adapterLoraFree.invokeExact(adapter);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /** {@code llama_set_adapter_lora}: the context's next decodes add the adapter's delta times {@code scale}. */
+    public void setLoraAdapter(MemorySegment context, MemorySegment adapter, float scale) {
+        try {
+            int status = (int) setAdapterLora.invokeExact(context, adapter, scale);
+            if (status != 0) {
+                throw new IllegalStateException("llama_set_adapter_lora returned " + status);
+            }
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    /** {@code llama_clear_adapter_lora}: the context decodes with the base model alone again. */
+    public void clearLoraAdapters(MemorySegment context) {
+        try {
+            clearAdapterLora.invokeExact(context);
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }

@@ -1,4 +1,4 @@
-package org.edgelora.tools;
+package org.edgelora.engine.reference;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -8,21 +8,25 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.llama.ggml.Llama;
 import org.edgelora.llama.ggml.LlamaLayouts;
 
 /**
- * llama.cpp itself through its C API ({@code llama_decode}): the reference for compare-llama-cpp
- * and the baseline for bench-engine. One model, one context holding several sequences. Every
- * token id, sequence id and batch size is checked here: llama_decode ends the process on some
- * invalid input instead of returning an error.
+ * llama.cpp itself through its C API ({@code llama_decode}): the reference the engine is compared
+ * with (differential tests, compare-llama-cpp) and the baseline of the benchmarks. One model, one
+ * context holding several sequences, optionally with LoRA adapters loaded by llama.cpp's own
+ * {@code llama_adapter_lora_init} and applied with {@code llama_set_adapter_lora}. Every token id,
+ * sequence id and batch size is checked here: llama_decode ends the process on some invalid input
+ * instead of returning an error.
  */
-final class LlamaCppContext implements AutoCloseable {
+public final class LlamaCppReference implements AutoCloseable {
 
     /** llama.cpp's default micro-batch: larger batches are split into steps of this many tokens. */
-    static final int MICRO_BATCH = 512;
+    public static final int MICRO_BATCH = 512;
 
     private final Llama llama;
     private final Arena arena = Arena.ofConfined();
@@ -34,12 +38,15 @@ final class LlamaCppContext implements AutoCloseable {
     private final int sequences;
     private final int batchCapacity;
     private final int contextSize;
+    private final List<MemorySegment> adapters = new ArrayList<>();
+    /** The next position of sequence 0, for {@link #decodeNext}. */
+    private int nextPosition;
 
     /**
      * @param contextSize   cells of the unified KV cache, for all sequences together
      * @param batchCapacity most tokens one {@link #decode} call takes
      */
-    LlamaCppContext(Llama llama, Path modelPath, int contextSize, int sequences, int batchCapacity, int threads, GgmlType cacheType) {
+    public LlamaCppReference(Llama llama, Path modelPath, int contextSize, int sequences, int batchCapacity, int threads, GgmlType cacheType) {
         this.llama = llama;
         this.sequences = sequences;
         this.batchCapacity = batchCapacity;
@@ -61,11 +68,11 @@ final class LlamaCppContext implements AutoCloseable {
         batch = llama.batchInit(arena, batchCapacity);
     }
 
-    int vocabSize() {
+    public int vocabSize() {
         return vocabSize;
     }
 
-    int[] tokenize(String text) {
+    public int[] tokenize(String text) {
         return llama.tokenize(vocab, text, true, false);
     }
 
@@ -73,7 +80,7 @@ final class LlamaCppContext implements AutoCloseable {
      * Decodes tokens of any sequences; returns the logits of the tokens whose output flag is set,
      * in batch order.
      */
-    float[][] decode(int[] tokens, int[] sequenceIds, int[] positions, boolean[] outputs) {
+    public float[][] decode(int[] tokens, int[] sequenceIds, int[] positions, boolean[] outputs) {
         int count = tokens.length;
         if (count == 0 || count > batchCapacity || sequenceIds.length != count || positions.length != count || outputs.length != count) {
             throw new IllegalArgumentException(count + " tokens for a batch of " + batchCapacity);
@@ -115,13 +122,52 @@ final class LlamaCppContext implements AutoCloseable {
         return rows;
     }
 
+    /** Decodes the next tokens of sequence 0 (positions continue from its last call); returns every token's logits. */
+    public float[][] decodeNext(int... tokens) {
+        int[] sequenceIds = new int[tokens.length];
+        int[] positions = new int[tokens.length];
+        boolean[] outputs = new boolean[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            positions[i] = nextPosition + i;
+            outputs[i] = true;
+        }
+        float[][] logits = decode(tokens, sequenceIds, positions, outputs);
+        nextPosition += tokens.length;
+        return logits;
+    }
+
     /** Forgets every sequence. */
-    void clear() {
+    public void clear() {
         llama.clearCache(context);
+        nextPosition = 0;
+    }
+
+    /**
+     * Loads a LoRA adapter GGUF with llama.cpp's own loader (freed with this reference).
+     *
+     * @throws IllegalArgumentException if llama.cpp refuses it
+     */
+    public MemorySegment loadAdapter(Path adapter) {
+        MemorySegment loaded = llama.loadLoraAdapter(model, adapter);
+        adapters.add(loaded);
+        return loaded;
+    }
+
+    /** Decodes from now on with {@code adapter} alone at {@code scale} (llama.cpp multiplies by alpha / rank itself). */
+    public void useAdapter(MemorySegment adapter, float scale) {
+        llama.clearLoraAdapters(context);
+        llama.setLoraAdapter(context, adapter, scale);
+    }
+
+    /** Decodes from now on with the base model alone. */
+    public void useBaseModel() {
+        llama.clearLoraAdapters(context);
     }
 
     @Override
     public void close() {
+        llama.clearLoraAdapters(context);
+        adapters.forEach(llama::freeLoraAdapter);
         llama.batchFree(batch);
         llama.freeContext(context);
         llama.freeModel(model);

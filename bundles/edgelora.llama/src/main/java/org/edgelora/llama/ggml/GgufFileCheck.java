@@ -1,4 +1,4 @@
-package org.edgelora.engine.model;
+package org.edgelora.llama.ggml;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
@@ -16,9 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.edgelora.llama.ggml.GgmlLayouts;
-import org.edgelora.llama.ggml.GgmlType;
-import org.edgelora.llama.ggml.GgufValueType;
 
 /**
  * Walks a GGUF file's header in Java before any native code reads it: magic, version, every
@@ -44,7 +41,7 @@ public final class GgufFileCheck {
     }
 
     /** Checks the GGUF file mapped in {@code file}; returns the offset of its data section. */
-    static long check(MemorySegment file) throws ModelFormatException {
+    public static long check(MemorySegment file) throws GgufFormatException {
         return new GgufFileCheck(file).run();
     }
 
@@ -55,14 +52,14 @@ public final class GgufFileCheck {
         }
     }
 
-    private long run() throws ModelFormatException {
+    private long run() throws GgufFormatException {
         byte[] magic = bytes(4);
         if (!"GGUF".equals(new String(magic, StandardCharsets.ISO_8859_1))) {
-            throw new ModelFormatException("not a GGUF file (magic is not \"GGUF\")");
+            throw new GgufFormatException("not a GGUF file (magic is not \"GGUF\")");
         }
         long version = u32();
         if (version != 2 && version != 3) {
-            throw new ModelFormatException("unsupported GGUF version " + version + " (2 and 3 are)");
+            throw new GgufFormatException("unsupported GGUF version " + version + " (2 and 3 are)");
         }
         long tensorCount = count("tensor count");
         long kvCount = count("metadata count");
@@ -72,16 +69,16 @@ public final class GgufFileCheck {
         for (long i = 0; i < kvCount; i++) {
             String key = string("metadata key");
             if (!keys.add(key)) {
-                throw new ModelFormatException("duplicate metadata key " + key);
+                throw new GgufFormatException("duplicate metadata key " + key);
             }
             GgufValueType type = valueType(key);
             if (key.equals("general.alignment")) {
                 if (type != GgufValueType.UINT32) {
-                    throw new ModelFormatException("general.alignment must be UINT32, not " + type);
+                    throw new GgufFormatException("general.alignment must be UINT32, not " + type);
                 }
                 alignment = u32();
                 if (alignment == 0 || Long.bitCount(alignment) != 1) {
-                    throw new ModelFormatException("general.alignment " + alignment + " is not a power of 2");
+                    throw new GgufFormatException("general.alignment " + alignment + " is not a power of 2");
                 }
             } else {
                 skipValue(key, type);
@@ -95,10 +92,10 @@ public final class GgufFileCheck {
         for (int i = 0; i < offsets.length; i++) {
             String name = string("tensor name");
             if (name.getBytes(StandardCharsets.UTF_8).length >= GgmlLayouts.MAX_NAME) {
-                throw new ModelFormatException("tensor name longer than 63 bytes: " + name);
+                throw new GgufFormatException("tensor name longer than 63 bytes: " + name);
             }
             if (!names.add(name)) {
-                throw new ModelFormatException("duplicate tensor " + name);
+                throw new GgufFormatException("duplicate tensor " + name);
             }
             sizes[i] = tensorBytes(name);
             offsets[i] = u64();
@@ -109,12 +106,12 @@ public final class GgufFileCheck {
         long expectedOffset = 0;
         for (int i = 0; i < offsets.length; i++) {
             if (offsets[i] != expectedOffset) {
-                throw new ModelFormatException("tensor " + tensorNames[i] + " is at data offset " + offsets[i]
+                throw new GgufFormatException("tensor " + tensorNames[i] + " is at data offset " + offsets[i]
                         + ", expected " + expectedOffset);
             }
             long end = dataOffset + offsets[i] + sizes[i];
             if (end > file.byteSize()) {
-                throw new ModelFormatException("file is truncated: tensor " + tensorNames[i] + " ends at byte "
+                throw new GgufFormatException("file is truncated: tensor " + tensorNames[i] + " ends at byte "
                         + end + " of " + file.byteSize());
             }
             expectedOffset = align(offsets[i] + sizes[i], alignment);
@@ -123,10 +120,10 @@ public final class GgufFileCheck {
     }
 
     /** Reads one tensor description's shape and type; returns its data size in bytes. */
-    private long tensorBytes(String name) throws ModelFormatException {
+    private long tensorBytes(String name) throws GgufFormatException {
         long dims = u32();
         if (dims > GgmlLayouts.MAX_DIMS) {
-            throw new ModelFormatException("tensor " + name + " has " + dims + " dimensions");
+            throw new GgufFormatException("tensor " + name + " has " + dims + " dimensions");
         }
         long elementsPerRow = 1;
         long rows = 1;
@@ -134,7 +131,7 @@ public final class GgufFileCheck {
             long extent = u64();
             // gguf.cpp divides by every extent while checking for overflow: 0 would crash it
             if (extent < 1) {
-                throw new ModelFormatException("tensor " + name + " has an empty or negative extent");
+                throw new GgufFormatException("tensor " + name + " has an empty or negative extent");
             }
             try {
                 if (d == 0) {
@@ -144,39 +141,39 @@ public final class GgufFileCheck {
                 }
                 Math.multiplyExact(elementsPerRow, rows);
             } catch (ArithmeticException e) {
-                throw new ModelFormatException("tensor " + name + " has too many elements");
+                throw new GgufFormatException("tensor " + name + " has too many elements");
             }
         }
         int typeId = (int) u32();
         GgmlType type = GgmlType.byId(typeId)
-                .orElseThrow(() -> new ModelFormatException("tensor " + name + " has unknown ggml type " + typeId));
+                .orElseThrow(() -> new GgufFormatException("tensor " + name + " has unknown ggml type " + typeId));
         if (elementsPerRow % type.blockSize() != 0) {
-            throw new ModelFormatException("tensor " + name + " rows of " + elementsPerRow + " elements are not whole "
+            throw new GgufFormatException("tensor " + name + " rows of " + elementsPerRow + " elements are not whole "
                     + type + " blocks");
         }
         try {
             return Math.multiplyExact(type.rowBytes(elementsPerRow), rows);
         } catch (ArithmeticException e) {
-            throw new ModelFormatException("tensor " + name + " is too large");
+            throw new GgufFormatException("tensor " + name + " is too large");
         }
     }
 
-    private GgufValueType valueType(String key) throws ModelFormatException {
+    private GgufValueType valueType(String key) throws GgufFormatException {
         int id = (int) u32();
         GgufValueType type = GgufValueType.byId(id);
         if (type == null) {
-            throw new ModelFormatException("metadata " + key + " has unknown type " + id);
+            throw new GgufFormatException("metadata " + key + " has unknown type " + id);
         }
         return type;
     }
 
-    private void skipValue(String key, GgufValueType type) throws ModelFormatException {
+    private void skipValue(String key, GgufValueType type) throws GgufFormatException {
         switch (type) {
             case STRING -> string(key);
             case ARRAY -> {
                 GgufValueType elementType = valueType(key);
                 if (elementType == GgufValueType.ARRAY) {
-                    throw new ModelFormatException("metadata " + key + " nests arrays");
+                    throw new GgufFormatException("metadata " + key + " nests arrays");
                 }
                 long n = count(key + " length");
                 if (elementType == GgufValueType.STRING) {
@@ -191,53 +188,53 @@ public final class GgufFileCheck {
         }
     }
 
-    private String string(String what) throws ModelFormatException {
+    private String string(String what) throws GgufFormatException {
         long length = u64();
         if (length < 0 || length > remaining()) {
-            throw new ModelFormatException("file is truncated in " + what);
+            throw new GgufFormatException("file is truncated in " + what);
         }
         return new String(bytes(Math.toIntExact(length)), StandardCharsets.UTF_8);
     }
 
     /** A count that must fit into the rest of the file even at one byte per item. */
-    private long count(String what) throws ModelFormatException {
+    private long count(String what) throws GgufFormatException {
         long n = u64();
         if (n < 0 || n > remaining()) {
-            throw new ModelFormatException("file is truncated or corrupt: " + what + " " + Long.toUnsignedString(n)
+            throw new GgufFormatException("file is truncated or corrupt: " + what + " " + Long.toUnsignedString(n)
                     + " exceeds the " + remaining() + " bytes left");
         }
         return n;
     }
 
-    private long u32() throws ModelFormatException {
+    private long u32() throws GgufFormatException {
         need(4);
         long value = Integer.toUnsignedLong(file.get(U32, position));
         position += 4;
         return value;
     }
 
-    private long u64() throws ModelFormatException {
+    private long u64() throws GgufFormatException {
         need(8);
         long value = file.get(U64, position);
         position += 8;
         return value;
     }
 
-    private byte[] bytes(int n) throws ModelFormatException {
+    private byte[] bytes(int n) throws GgufFormatException {
         need(n);
         byte[] bytes = file.asSlice(position, n).toArray(JAVA_BYTE);
         position += n;
         return bytes;
     }
 
-    private void skip(long n) throws ModelFormatException {
+    private void skip(long n) throws GgufFormatException {
         need(n);
         position += n;
     }
 
-    private void need(long n) throws ModelFormatException {
+    private void need(long n) throws GgufFormatException {
         if (n > remaining()) {
-            throw new ModelFormatException("file is truncated in its header at byte " + position);
+            throw new GgufFormatException("file is truncated in its header at byte " + position);
         }
     }
 
@@ -245,11 +242,11 @@ public final class GgufFileCheck {
         return file.byteSize() - position;
     }
 
-    private static long multiply(long n, int bytes, String what) throws ModelFormatException {
+    private static long multiply(long n, int bytes, String what) throws GgufFormatException {
         try {
             return Math.multiplyExact(n, bytes);
         } catch (ArithmeticException e) {
-            throw new ModelFormatException("implausible array length in " + what);
+            throw new GgufFormatException("implausible array length in " + what);
         }
     }
 
