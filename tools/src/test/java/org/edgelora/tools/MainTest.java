@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every subcommand end to end on the tiny shape, through the same entry point as bin/edgelora. */
@@ -75,6 +77,23 @@ class MainTest {
         Matcher worst = Pattern.compile("\"max_rel_diff\":([0-9.E-]+)").matcher(json);
         assertTrue(worst.find());
         assertTrue(Double.parseDouble(worst.group(1)) < 1e-4, json);
+    }
+
+    /**
+     * Quantized weights: both sides quantize the activations to 8 bits before each product, so the
+     * logits drift by about 1e-2 over random layers; a wrong graph differs by O(1). The tolerance the
+     * command applies to quantized models, 5e-2, tells the two apart.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Q8_0", "Q4_0"})
+    void compareLlamaCppPassesOnQuantizedWeightsWithTheStatedTolerance(String type) {
+        Path quantized = temp.resolve("compare-" + type + ".gguf");
+        assertEquals(0, run("synth-model", "--shape", "tiny", "--type", type, "--out", quantized.toString()).status());
+        Run run = run("compare-llama-cpp", "--model", quantized.toString(), "-n", "8", "--json");
+        assertEquals(0, run.status(), run.out() + run.err());
+        String json = run.lastLine();
+        assertTrue(json.contains("\"tolerance\":0.05"), json);
+        assertTrue(json.contains("\"greedy_equal\":true"), json);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.edgelora.engine;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,7 +24,19 @@ public final class DemoModel {
     static final SyntheticLlama SHAPE =
             new SyntheticLlama(Architecture.LLAMA, 256, 6, 8, 4, 704, 2048, 2048, false, false, GgmlType.F16);
 
+    private static final String STAGED_PREFIX = "demo-llama";
+    private static final String STAGED_SUFFIX = ".gguf.tmp";
+
     private DemoModel() {
+    }
+
+    /** A start killed while generating leaves its staged file behind; the next generation removes it. */
+    private static void removeStagedLeftovers(Path folder) throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(folder, STAGED_PREFIX + "*" + STAGED_SUFFIX)) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        }
     }
 
     /**
@@ -38,7 +51,8 @@ public final class DemoModel {
             return false;
         }
         Files.createDirectories(file.getParent());
-        Path staged = Files.createTempFile(file.getParent(), "demo-llama", ".gguf.tmp");
+        removeStagedLeftovers(file.getParent());
+        Path staged = Files.createTempFile(file.getParent(), STAGED_PREFIX, STAGED_SUFFIX);
         try {
             SHAPE.write(ggml, staged, SEED);
             Files.move(staged, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -30,12 +30,15 @@ class DemoModelTest {
     void theDemoModelIsGeneratedOnceAndServed() throws IOException {
         Ggml ggml = new Ggml(TestNatives.library());
         Path file = data.resolve("models").resolve(DemoModel.FILE_NAME);
+        // what a start killed while generating leaves behind
+        Files.createDirectories(file.getParent());
+        Files.createFile(file.resolveSibling("demo-llama123.gguf.tmp"));
         assertTrue(DemoModel.ensure(ggml, file));
         FileTime written = Files.getLastModifiedTime(file);
         assertFalse(DemoModel.ensure(ggml, file));
         assertEquals(written, Files.getLastModifiedTime(file));
         try (var files = Files.list(data.resolve("models"))) {
-            assertEquals(List.of(file), files.toList(), "no staging file left behind");
+            assertEquals(List.of(file), files.toList(), "no staging file left behind, not even an earlier one");
         }
 
         EngineSettings settings = new EngineSettings(file, 2, 256, 2, 64, org.edgelora.llama.ggml.GgmlType.F16, true);
