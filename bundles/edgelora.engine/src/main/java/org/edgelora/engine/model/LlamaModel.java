@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import org.edgelora.llama.ggml.CpuRepackedWeights;
 import org.edgelora.llama.ggml.Ggml;
+import org.edgelora.llama.ggml.Llama;
 import org.edgelora.llama.ggml.GgmlTensor;
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.llama.ggml.GgufFile;
@@ -96,6 +97,8 @@ public final class LlamaModel implements AutoCloseable {
      * metadata and every tensor the graph will use.
      */
     public static LlamaModel load(Ggml ggml, Path path) throws IOException {
+        // ggml writes a debug line per repacked matrix to stderr (about 200 for a 1B model)
+        new Llama(ggml.library()).discardLogs();
         Arena mapping = Arena.ofShared();
         GgufFile gguf = null;
         try {
