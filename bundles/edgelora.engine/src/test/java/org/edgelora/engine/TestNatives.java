@@ -1,13 +1,10 @@
 package org.edgelora.engine;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.edgelora.llama.ggml.NativeLibrary;
-import org.edgelora.llama.NativeLibraryExtractor;
+import org.edgelora.llama.ggml.TestLibrary;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -20,26 +17,8 @@ public final class TestNatives {
     private TestNatives() {
     }
 
-    private static NativeLibrary library;
-
-    public static synchronized NativeLibrary library() {
-        if (library == null) {
-            String resource = NativeLibraryExtractor.resourceForThisMachine();
-            URL url = TestNatives.class.getClassLoader().getResource(resource);
-            if (url == null) {
-                throw new IllegalStateException(resource + " is not on the test class path");
-            }
-            try {
-                Path directory = Files.createTempDirectory("edgelora-native");
-                directory.toFile().deleteOnExit();
-                Path extracted = NativeLibraryExtractor.extract(url, directory);
-                extracted.toFile().deleteOnExit();
-                library = NativeLibrary.load(extracted);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return library;
+    public static NativeLibrary library() {
+        return TestLibrary.load();
     }
 
     /** A model from the shared test material; the calling test is skipped when it is absent. */
