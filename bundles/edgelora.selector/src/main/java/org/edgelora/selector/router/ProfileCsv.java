@@ -12,6 +12,13 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+
 /**
  * Reads and writes router profiles: CSV with a header {@code prompt, task, score_0..score_n, labels},
  * where prompts may hold quoted newlines and quotes, and labels is a list of adapter indices such as
@@ -20,6 +27,8 @@ import java.util.stream.IntStream;
 public final class ProfileCsv {
 
     private static final String SCORE_PREFIX = "score_";
+    /** RFC 4180 records as lists of strings: quoted fields may hold commas, newlines and doubled quotes. */
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
 
     private ProfileCsv() {}
 
@@ -30,11 +39,16 @@ public final class ProfileCsv {
     }
 
     public static List<RouterProfile> read(Reader reader, String source) throws IOException {
-        CsvRecords records = new CsvRecords(reader, source);
-        List<String> header = records.next();
-        if (header == null) {
+        List<List<String>> records;
+        try (MappingIterator<List<String>> parsed = CSV.readerForListOf(String.class).readValues(reader)) {
+            records = parsed.readAll();
+        } catch (JacksonException e) {
+            throw new IOException(source + ": " + e.getOriginalMessage(), e);
+        }
+        if (records.isEmpty()) {
             throw new IOException(source + " is empty");
         }
+        List<String> header = records.getFirst();
         int adapters = (int) header.stream().filter(h -> h.startsWith(SCORE_PREFIX)).count();
         List<String> columns = columns(adapters);
         int[] position = columns.stream().mapToInt(header::indexOf).toArray();
@@ -44,7 +58,7 @@ public final class ProfileCsv {
             }
         }
         List<RouterProfile> rows = new ArrayList<>();
-        for (List<String> record = records.next(); record != null; record = records.next()) {
+        for (List<String> record : records.subList(1, records.size())) {
             if (record.size() == 1 && record.getFirst().isBlank()) {
                 continue; // a blank line
             }
@@ -55,15 +69,16 @@ public final class ProfileCsv {
 
     public static void write(Path file, List<RouterProfile> rows) throws IOException {
         int adapters = rows.isEmpty() ? 0 : rows.getFirst().adapterCount();
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            writer.write(CsvRecords.format(columns(adapters)));
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             SequenceWriter csv = CSV.writerFor(String[].class).with(CsvSchema.emptySchema()).writeValues(writer)) {
+            csv.write(columns(adapters).toArray(String[]::new));
             for (RouterProfile row : rows) {
                 List<String> fields = new ArrayList<>();
                 fields.add(row.prompt());
                 fields.add(row.task());
                 IntStream.range(0, adapters).forEach(j -> fields.add(Double.toString(row.score(j))));
                 fields.add(row.labels().toString());
-                writer.write(CsvRecords.format(fields));
+                csv.write(fields.toArray(String[]::new));
             }
         }
     }
