@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.edgelora.engine.reference.Logits;
 import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.llama.ggml.Llama;
@@ -167,7 +168,7 @@ final class BenchCommand implements Command {
             Arrays.fill(positions, prompts[0].length + step);
             float[][] logits = side.step(next, sequences, positions, outputs);
             for (int s = 0; s < batch; s++) {
-                next[s] = CompareCommand.argmax(logits[s]);
+                next[s] = Logits.argmax(logits[s]);
             }
         }
         long decoded = System.nanoTime();
@@ -200,7 +201,7 @@ final class BenchCommand implements Command {
             float[][] logits = side.step(tokens, sequences, positions, outputs);
             for (int i = 0, row = 0; i < count; i++) {
                 if (outputs[i]) {
-                    next[sequences[i]] = CompareCommand.argmax(logits[row++]);
+                    next[sequences[i]] = Logits.argmax(logits[row++]);
                 }
             }
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.edgelora.engine.reference.Logits;
 import org.edgelora.api.adapter.AdapterLease;
 import org.edgelora.api.adapter.LoraTarget;
 import org.edgelora.api.adapter.PoolStats;
@@ -206,7 +207,7 @@ final class BenchLoraCommand implements Command {
         for (int step = 0; step < genTokens; step++) {
             Batch.Builder next = Batch.builder();
             for (int s = 0; s < prompts.length; s++) {
-                next.add(CompareCommand.argmax(logits[s]), s, cache.length(s), true, slot(leases, s), scale(leases, s));
+                next.add(Logits.argmax(logits[s]), s, cache.length(s), true, slot(leases, s), scale(leases, s));
             }
             logits = decoder.decode(next.build());
         }

@@ -1,5 +1,8 @@
 package org.edgelora.tools;
 
+import static org.edgelora.engine.reference.Logits.argmax;
+import static org.edgelora.engine.reference.Logits.relativeDifference;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -286,26 +289,6 @@ final class CompareCommand implements Command {
             throw new UsageException(file + " holds no prompt (one per line)");
         }
         return prompts;
-    }
-
-    static double relativeDifference(float[] ours, float[] theirs) {
-        double maxDifference = 0;
-        double maxMagnitude = 0;
-        for (int i = 0; i < ours.length; i++) {
-            maxDifference = Math.max(maxDifference, Math.abs(ours[i] - theirs[i]));
-            maxMagnitude = Math.max(maxMagnitude, Math.abs(theirs[i]));
-        }
-        return maxMagnitude == 0 ? maxDifference : maxDifference / maxMagnitude;
-    }
-
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static String quote(String text) {

@@ -1,5 +1,7 @@
 package org.edgelora.pool;
 
+import static org.edgelora.engine.reference.Logits.argmax;
+import static org.edgelora.engine.reference.Logits.relativeDifference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -131,26 +133,5 @@ final class LoraDifferential {
                 return new Transcript(logits, tokens);
             }
         }
-    }
-
-    static double relativeDifference(float[] ours, float[] theirs) {
-        assertEquals(theirs.length, ours.length);
-        double maxDifference = 0;
-        double maxMagnitude = 0;
-        for (int i = 0; i < ours.length; i++) {
-            maxDifference = Math.max(maxDifference, Math.abs(ours[i] - theirs[i]));
-            maxMagnitude = Math.max(maxMagnitude, Math.abs(theirs[i]));
-        }
-        return maxDifference / maxMagnitude;
-    }
-
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import org.edgelora.engine.reference.Logits;
 import org.edgelora.api.adapter.AdapterLease;
 import org.edgelora.api.adapter.LoraTarget;
 import org.edgelora.engine.TestNatives;
@@ -104,7 +105,7 @@ class LoraDifferentialTest {
                         .addSequence(first, 0, 0, lease.slot(), lease.scale()).addSequence(second, 1, 0).build());
                 float[][] base = decode(loaded, pool, Batch.builder().addSequence(first, 0, 0).addSequence(second, 1, 0).build());
                 assertArrayEquals(base[1], mixed[1], "the adapter-less sequence's logits");
-                assertTrue(LoraDifferential.relativeDifference(mixed[0], base[0]) > MIN_ADAPTER_EFFECT, "the adapter sequence differs");
+                assertTrue(Logits.relativeDifference(mixed[0], base[0]) > MIN_ADAPTER_EFFECT, "the adapter sequence differs");
             }
         }
     }
@@ -135,7 +136,7 @@ class LoraDifferentialTest {
                         .addSequence(prompt, 1, 0, fromPeft.slot(), fromPeft.scale()).build());
                 assertArrayEquals(logits[0], logits[1]);
                 float[][] base = decode(loaded, pool, Batch.builder().addSequence(prompt, 0, 0).build());
-                assertTrue(LoraDifferential.relativeDifference(logits[0], base[0]) > MIN_ADAPTER_EFFECT, "the adapter changes the output");
+                assertTrue(Logits.relativeDifference(logits[0], base[0]) > MIN_ADAPTER_EFFECT, "the adapter changes the output");
             }
         }
     }

@@ -1,5 +1,7 @@
 package org.edgelora.engine.graph;
 
+import static org.edgelora.engine.reference.Logits.argmax;
+import static org.edgelora.engine.reference.Logits.relativeDifference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -90,26 +92,5 @@ final class Differential {
     /** llama.cpp decoding one sequence of up to 256 tokens. */
     static LlamaCppReference reference(Llama llama, Path model, GgmlType cacheType) {
         return new LlamaCppReference(llama, model, 256, 1, 256, THREADS, cacheType);
-    }
-
-    static double relativeDifference(float[] ours, float[] theirs) {
-        assertEquals(theirs.length, ours.length);
-        double maxDifference = 0;
-        double maxMagnitude = 0;
-        for (int i = 0; i < ours.length; i++) {
-            maxDifference = Math.max(maxDifference, Math.abs(ours[i] - theirs[i]));
-            maxMagnitude = Math.max(maxMagnitude, Math.abs(theirs[i]));
-        }
-        return maxDifference / maxMagnitude;
-    }
-
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import org.edgelora.engine.reference.Logits;
 import org.edgelora.engine.TestNatives;
 import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlType;
@@ -74,10 +75,10 @@ class LlamaCppDifferentialTest {
              BatchDecoder decoder = new BatchDecoder(ggml, model, cache, Differential.THREADS)) {
             float[] logits = decoder.decode(Batch.builder().addSequence(prompt, 0, 0).build())[0];
             for (int step = 0; step < GENERATED; step++) {
-                int token = Differential.argmax(logits);
+                int token = Logits.argmax(logits);
                 assertEquals(expected.generated()[step], token, "generated token " + step);
                 logits = decoder.decode(Batch.builder().add(token, 0, cache.length(0), true).build())[0];
-                assertEquals(0.0, Differential.relativeDifference(logits, expected.generatedLogits()[step]), "step " + step);
+                assertEquals(0.0, Logits.relativeDifference(logits, expected.generatedLogits()[step]), "step " + step);
             }
         }
     }

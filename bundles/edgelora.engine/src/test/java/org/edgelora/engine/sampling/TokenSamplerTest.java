@@ -1,5 +1,6 @@
 package org.edgelora.engine.sampling;
 
+import static org.edgelora.engine.reference.Logits.argmax;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,15 +91,5 @@ class TokenSamplerTest {
             logits[i] = (float) random.nextDouble(-spread, spread);
         }
         return logits;
-    }
-
-    private static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
