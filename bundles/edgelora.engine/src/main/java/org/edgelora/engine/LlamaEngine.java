@@ -268,8 +268,9 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
     }
 
     /**
-     * SHA-256 over the hyper-parameters and the type and shape of every weight an adapter could
-     * attach to: equal for files that differ only in metadata an adapter does not care about.
+     * SHA-256 over the hyper-parameters and the shape of every weight an adapter could attach to:
+     * equal for files that differ only in metadata an adapter does not care about, and for every
+     * quantization of one model (an adapter trained on the F16 weights serves on Q4_0 too).
      */
     public static String fingerprint(LlamaModel model) {
         StringBuilder description = new StringBuilder(model.hyperParameters().toString());
@@ -290,6 +291,6 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
     }
 
     private static void describe(StringBuilder description, GgmlTensor tensor) {
-        description.append(';').append(tensor.type()).append(java.util.Arrays.toString(tensor.shape()));
+        description.append(';').append(java.util.Arrays.toString(tensor.shape()));
     }
 }

@@ -4,11 +4,13 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
 
 import org.edgelora.llama.ggml.CpuBackend;
 import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlContext;
 import org.edgelora.llama.ggml.GgmlTensor;
+import org.edgelora.llama.ggml.GraphAllocator;
 import org.edgelora.engine.lora.LoraSlots;
 import org.edgelora.engine.model.LlamaModel;
 
@@ -21,11 +23,24 @@ import org.edgelora.engine.model.LlamaModel;
  */
 public final class BatchDecoder implements AutoCloseable {
 
+    /**
+     * Steps of at most this many tokens keep their graph for the next step of the same shape.
+     * Decode steps repeat their shape for 32 positions at a time, and building a 1B model's graph
+     * in Java costs about 2 ms of a 25 ms single-token step; prompt chunks rarely repeat a shape
+     * and spread their build over many tokens.
+     */
+    static final int REUSED_GRAPH_MAX_TOKENS = 64;
+    /** Shapes kept at once: decode steps alternate with steps that also carry a prompt chunk. */
+    static final int REUSED_GRAPHS = 4;
+
     private final Ggml ggml;
     private final LlamaModel model;
     private final KvCache cache;
     private final LoraSlots lora;
     private final CpuBackend backend;
+    /** Graphs of recent small steps by shape, least recently used first. */
+    private final LinkedHashMap<BatchPlan.Shape, ReusableGraph> reusableGraphs = new LinkedHashMap<>(8, 0.75f, true);
+    private long graphsBuilt;
 
     /** A decoder for the base model alone. */
     public BatchDecoder(Ggml ggml, LlamaModel model, KvCache cache, int threads) {
@@ -59,23 +74,88 @@ public final class BatchDecoder implements AutoCloseable {
      */
     public float[][] decode(Batch batch) {
         BatchPlan plan = BatchPlan.of(batch, cache, model.hyperParameters().vocabSize(), lora == null ? 0 : lora.slotCount());
-        int capacity = LlamaGraph.tensorCapacity(model.hyperParameters(), plan, lora);
-        long metadataBytes = capacity * ggml.tensorOverhead()
-                + ggml.graphOverhead(LlamaGraph.graphSize(model, capacity, lora));
-        float[][] logits;
-        try (GgmlContext ctx = ggml.newContext(metadataBytes)) {
-            LlamaGraph.Built built = LlamaGraph.build(ctx, model, cache, plan, lora);
-            backend.compute(built.graph(), () -> writeInputs(plan, built));
-            logits = readLogits(plan, built.logits());
-        }
+        float[][] logits = plan.tokenCount() <= REUSED_GRAPH_MAX_TOKENS ? computeReusing(plan) : computeOnce(plan);
         for (int slot = 0; slot < cache.slots(); slot++) {
             cache.append(slot, plan.appended(slot));
         }
         return logits;
     }
 
+    /** How many graphs this decoder has built: steps that reused one built none. */
+    public long graphsBuilt() {
+        return graphsBuilt;
+    }
+
+    private float[][] computeOnce(BatchPlan plan) {
+        try (GgmlContext ctx = ggml.newContext(metadataBytes(plan))) {
+            LlamaGraph.Built built = build(ctx, plan);
+            backend.compute(built.graph(), () -> writeInputs(plan, built));
+            return readLogits(plan, built.logits());
+        }
+    }
+
+    private float[][] computeReusing(BatchPlan plan) {
+        BatchPlan.Shape shape = plan.shape();
+        ReusableGraph graph = reusableGraphs.get(shape);
+        if (graph == null) {
+            graph = ReusableGraph.build(this, plan);
+            reusableGraphs.put(shape, graph);
+            if (reusableGraphs.size() > REUSED_GRAPHS) {
+                reusableGraphs.pollFirstEntry().getValue().close();
+            }
+        } else {
+            graph.built().storeAt(cache, plan);
+        }
+        LlamaGraph.Built built = graph.built();
+        try {
+            backend.compute(built.graph(), graph.allocator(), () -> writeInputs(plan, built));
+        } catch (RuntimeException | Error e) {
+            reusableGraphs.remove(shape).close();
+            throw e;
+        }
+        return readLogits(plan, built.logits());
+    }
+
+    private long metadataBytes(BatchPlan plan) {
+        int capacity = LlamaGraph.tensorCapacity(model.hyperParameters(), plan, lora);
+        return capacity * ggml.tensorOverhead() + ggml.graphOverhead(LlamaGraph.graphSize(model, capacity, lora));
+    }
+
+    private LlamaGraph.Built build(GgmlContext ctx, BatchPlan plan) {
+        graphsBuilt++;
+        return LlamaGraph.build(ctx, model, cache, plan, lora);
+    }
+
+    /**
+     * A graph kept for later steps of its shape, with the context holding its tensors and an
+     * allocator of its own: its intermediate tensors keep their addresses in that allocator's
+     * buffer, which a larger graph on a shared allocator would free.
+     */
+    private record ReusableGraph(GgmlContext context, GraphAllocator allocator, LlamaGraph.Built built)
+            implements AutoCloseable {
+
+        static ReusableGraph build(BatchDecoder decoder, BatchPlan plan) {
+            GgmlContext context = decoder.ggml.newContext(decoder.metadataBytes(plan));
+            try {
+                LlamaGraph.Built built = decoder.build(context, plan);
+                return new ReusableGraph(context, new GraphAllocator(decoder.ggml.library()), built);
+            } catch (RuntimeException | Error e) {
+                context.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            allocator.close();
+            context.close();
+        }
+    }
+
     @Override
     public void close() {
+        reusableGraphs.values().forEach(ReusableGraph::close);
+        reusableGraphs.clear();
         backend.close();
     }
 

@@ -28,6 +28,14 @@ final class BatchPlan {
     record Run(int start, int length, int slot, int firstPosition) {
     }
 
+    /**
+     * What a step's graph depends on besides the positions it stores at: steps of equal shape
+     * compute the same graph with its cache stores moved ({@link LlamaGraph.Built#storeAt}).
+     * Runs are (start, length, slot) triples.
+     */
+    record Shape(List<Integer> runs, int attendedCells, List<Integer> outputRows, boolean adapters) {
+    }
+
     private final Batch batch;
     private final int slots;
     private final List<Run> runs;
@@ -104,6 +112,16 @@ final class BatchPlan {
     private static int attendedCells(KvCache cache, int maxPosition) {
         int positions = (maxPosition + ATTENDED_POSITION_PADDING) / ATTENDED_POSITION_PADDING * ATTENDED_POSITION_PADDING;
         return Math.min(cache.contextPerSlot(), positions) * cache.slots();
+    }
+
+    Shape shape() {
+        List<Integer> runTriples = new ArrayList<>(runs.size() * 3);
+        for (Run run : runs) {
+            runTriples.add(run.start());
+            runTriples.add(run.length());
+            runTriples.add(run.slot());
+        }
+        return new Shape(runTriples, attendedCells, Arrays.stream(outputRows).boxed().toList(), hasAdapters());
     }
 
     Batch batch() {

@@ -132,6 +132,16 @@ public final class KvCache implements AutoCloseable {
         return (long) position * slots + slot;
     }
 
+    /** Where a cell starts in a layer's key tensor: one row per cell. */
+    long keyOffset(long cell) {
+        return cell * type.rowBytes(keys.getFirst().ne(0));
+    }
+
+    /** Where a cell starts in each row of a layer's value tensor: values are transposed, one element per cell in a row. */
+    long valueOffset(long cell) {
+        return cell * type.blockBytes();
+    }
+
     GgmlTensor keys(int layer) {
         return keys.get(layer);
     }

@@ -1,5 +1,8 @@
 package org.edgelora.engine.graph;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.edgelora.api.adapter.LoraTarget;
 import org.edgelora.llama.ggml.GgmlContext;
 import org.edgelora.llama.ggml.GgmlGraph;
@@ -38,7 +41,32 @@ final class LlamaGraph {
 
     /** The built graph and the tensors the decoder fills and reads around computing it. */
     record Built(GgmlGraph graph, GgmlTensor tokens, GgmlTensor positions, GgmlTensor mask,
-                 GgmlTensor outputRows, GgmlTensor logits, AdapterInputs adapters, AdapterInputs outputAdapters) {
+                 GgmlTensor outputRows, GgmlTensor logits, AdapterInputs adapters, AdapterInputs outputAdapters,
+                 List<CacheStore> cacheStores) {
+
+        /**
+         * Points the cache stores at the cells of {@code plan}, a step of the same {@link BatchPlan#shape()}
+         * as the one this graph was built for: then the graph computes that step.
+         */
+        void storeAt(KvCache cache, BatchPlan plan) {
+            for (CacheStore store : cacheStores) {
+                BatchPlan.Run run = plan.runs().get(store.run());
+                long firstCell = cache.cell(run.slot(), run.firstPosition());
+                long keyOffset = cache.keyOffset(firstCell);
+                long valueOffset = cache.valueOffset(firstCell);
+                store.keyCells().moveView(keyOffset);
+                store.keyCopy().moveView(keyOffset);
+                store.valueCells().moveView(valueOffset);
+                store.valueCopy().moveView(valueOffset);
+            }
+        }
+    }
+
+    /**
+     * One layer's copy of one run's keys and values into the cache: the cache-side views and the
+     * copies' results (views of the same cells), which a reused graph moves to the next cells.
+     */
+    record CacheStore(int run, GgmlTensor keyCells, GgmlTensor keyCopy, GgmlTensor valueCells, GgmlTensor valueCopy) {
     }
 
     /** A step's adapter slot [1, tokens] (I32) and scale [1, tokens] (F32) per token, or per output row. */
@@ -55,6 +83,7 @@ final class LlamaGraph {
     private final LoraSlots lora;
     private AdapterInputs adapters;
     private AdapterInputs outputAdapters;
+    private final List<CacheStore> cacheStores = new ArrayList<>();
 
     private LlamaGraph(GgmlContext ctx, LlamaModel model, KvCache cache, BatchPlan plan, LoraSlots lora) {
         this.ctx = ctx;
@@ -110,7 +139,7 @@ final class LlamaGraph {
             if (last) {
                 if (outputRows == null) {
                     // no logits wanted (a prompt chunk): the cache stores above are all this step must do
-                    return new Built(graph, tokens, positions, mask, null, null, adapters, null);
+                    return new Built(graph, tokens, positions, mask, null, null, adapters, null, List.copyOf(cacheStores));
                 }
                 cur = ctx.getRows(cur, outputRows);
                 residual = ctx.getRows(residual, outputRows);
@@ -122,7 +151,8 @@ final class LlamaGraph {
         GgmlTensor logits = ctx.name(ctx.mulMat(model.output(), norm(x, model.outputNorm())), "result_output");
         ctx.markOutput(logits);
         graph.expand(logits);
-        return new Built(graph, tokens, positions, mask, outputRows, logits, adapters, outputAdapters);
+        return new Built(graph, tokens, positions, mask, outputRows, logits, adapters, outputAdapters,
+                List.copyOf(cacheStores));
     }
 
     private GgmlTensor attention(GgmlGraph graph, int layer, LayerWeights w, GgmlTensor cur,
@@ -167,18 +197,23 @@ final class LlamaGraph {
         long cacheRow = type.rowBytes(width);
         long valueElement = type.blockBytes();
         long sourceRow = (long) width * Float.BYTES;
-        for (BatchPlan.Run run : plan.runs()) {
+        List<BatchPlan.Run> runs = plan.runs();
+        for (int r = 0; r < runs.size(); r++) {
+            BatchPlan.Run run = runs.get(r);
             long firstCell = cache.cell(run.slot(), run.firstPosition());
             GgmlTensor newKeys = ctx.view(k, width, run.length(), sourceRow, run.start() * sourceRow);
             GgmlTensor keyCells = ctx.view(cache.keys(layer), width, run.length(),
-                    cacheRow * cache.slots(), firstCell * cacheRow);
-            graph.expand(ctx.copy(newKeys, keyCells));
+                    cacheRow * cache.slots(), cache.keyOffset(firstCell));
+            GgmlTensor keyCopy = ctx.copy(newKeys, keyCells);
+            graph.expand(keyCopy);
 
             // [1, run, width] on both sides: one element per row, so any strides can be expressed
             GgmlTensor newValues = ctx.view(v, 1, run.length(), width, sourceRow, Float.BYTES, run.start() * sourceRow);
             GgmlTensor valueCells = ctx.view(cache.values(layer), 1, run.length(), width,
-                    valueElement * cache.slots(), valueElement * cache.cellCount(), firstCell * valueElement);
-            graph.expand(ctx.copy(newValues, valueCells));
+                    valueElement * cache.slots(), valueElement * cache.cellCount(), cache.valueOffset(firstCell));
+            GgmlTensor valueCopy = ctx.copy(newValues, valueCells);
+            graph.expand(valueCopy);
+            cacheStores.add(new CacheStore(r, keyCells, keyCopy, valueCells, valueCopy));
         }
     }
 

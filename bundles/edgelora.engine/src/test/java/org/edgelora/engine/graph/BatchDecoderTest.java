@@ -3,6 +3,7 @@ package org.edgelora.engine.graph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 
@@ -89,6 +90,38 @@ class BatchDecoderTest {
         cache.clear(0);
         float[] alone = decoder.decode(Batch.builder().addSequence(PROMPT, 0, 0).build())[0];
         assertArrayEquals(alone, both[0], 1e-5f);
+    }
+
+    /**
+     * Token by token, a step reuses the graph of the last step of its shape with the cache stores
+     * moved; the shapes here change with the attended cells (every 32 positions) and with a second
+     * slot's tokens joining every third step, more shapes than the decoder keeps. A prompt longer
+     * than a reused graph's limit is computed by a graph built once, the reference.
+     */
+    @Test
+    void reusedGraphsGiveTheLogitsOfOneWholePrompt() {
+        int length = BatchDecoder.REUSED_GRAPH_MAX_TOKENS + 6;
+        int[] prompt = new int[length];
+        for (int p = 0; p < length; p++) {
+            prompt[p] = PROMPT[p % PROMPT.length];
+        }
+        try (KvCache longCache = KvCache.allocate(ggml, model.hyperParameters(), 2, 2 * length, GgmlType.F32);
+             BatchDecoder reusing = new BatchDecoder(ggml, model, longCache, 2)) {
+            float[] whole = reusing.decode(Batch.builder().addSequence(prompt, 0, 0).build())[0];
+            long built = reusing.graphsBuilt();
+            longCache.clear(0);
+            float[] last = null;
+            for (int p = 0; p < length; p++) {
+                Batch.Builder step = Batch.builder().add(prompt[p], 0, p, true);
+                if (p % 3 == 0) {
+                    step.add(PROMPT[p % PROMPT.length], 1, longCache.length(1), false);
+                }
+                last = reusing.decode(step.build())[0];
+            }
+            assertArrayEquals(whole, last, 1e-5f);
+            assertTrue(reusing.graphsBuilt() - built < length / 4,
+                    (reusing.graphsBuilt() - built) + " graphs built for " + length + " steps");
+        }
     }
 
     @Test

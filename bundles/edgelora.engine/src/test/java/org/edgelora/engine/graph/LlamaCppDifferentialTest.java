@@ -80,6 +80,7 @@ class LlamaCppDifferentialTest {
                 logits = decoder.decode(Batch.builder().add(token, 0, cache.length(0), true).build())[0];
                 assertEquals(0.0, Logits.relativeDifference(logits, expected.generatedLogits()[step]), "step " + step);
             }
+            assertEquals(2, decoder.graphsBuilt(), "one graph for the prompt, one reused by every generated token");
         }
     }
 }

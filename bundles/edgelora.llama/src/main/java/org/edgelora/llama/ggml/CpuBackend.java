@@ -1,7 +1,6 @@
 package org.edgelora.llama.ggml;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.FunctionDescriptor;
@@ -9,9 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * ggml's CPU backend with a graph allocator: the allocator places every intermediate tensor of a
- * graph in one reusable buffer (reusing memory of tensors no longer needed), and the backend
- * computes the graph with a fixed number of threads.
+ * ggml's CPU backend: computes a graph with a fixed number of threads, after a
+ * {@link GraphAllocator} has placed its intermediate tensors (by default its own).
  *
  * <p>Use it from one thread only: ggml's OpenMP pool belongs to the calling thread, and several
  * threads computing at once would oversubscribe the cores.
@@ -22,11 +20,9 @@ public final class CpuBackend implements AutoCloseable {
     private static final int STATUS_SUCCESS = 0;
 
     private final MethodHandle backendFree;
-    private final MethodHandle gallocrFree;
-    private final MethodHandle gallocrAllocGraph;
     private final MethodHandle graphCompute;
     private final MemorySegment backend;
-    private final MemorySegment allocator;
+    private final GraphAllocator allocator;
     private boolean closed;
 
     public CpuBackend(NativeLibrary library, int threads) {
@@ -34,38 +30,37 @@ public final class CpuBackend implements AutoCloseable {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
         backendFree = library.function("ggml_backend_free", FunctionDescriptor.ofVoid(ADDRESS));
-        gallocrFree = library.function("ggml_gallocr_free", FunctionDescriptor.ofVoid(ADDRESS));
-        gallocrAllocGraph = library.function("ggml_gallocr_alloc_graph", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS));
         graphCompute = library.function("ggml_backend_graph_compute", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         MethodHandle cpuInit = library.function("ggml_backend_cpu_init", FunctionDescriptor.of(ADDRESS));
         MethodHandle setThreads = library.function("ggml_backend_cpu_set_n_threads", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
-        MethodHandle cpuBufferType = library.function("ggml_backend_cpu_buffer_type", FunctionDescriptor.of(ADDRESS));
-        MethodHandle gallocrNew = library.function("ggml_gallocr_new", FunctionDescriptor.of(ADDRESS, ADDRESS));
         try {
             backend = (MemorySegment) cpuInit.invokeExact();
             if (backend.equals(MemorySegment.NULL)) {
                 throw new IllegalStateException("ggml_backend_cpu_init failed");
             }
             setThreads.invokeExact(backend, threads);
-            allocator = (MemorySegment) gallocrNew.invokeExact((MemorySegment) cpuBufferType.invokeExact());
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }
+        allocator = new GraphAllocator(library);
+    }
+
+    /** Computes the graph with the backend's own allocator, which any graph computed once may share. */
+    public void compute(GgmlGraph graph, Runnable writeInputs) {
+        compute(graph, allocator, writeInputs);
     }
 
     /**
      * Allocates the graph's intermediate tensors and then computes it. Inputs must be written
      * between the two steps, hence the callback: before allocation their data pointers are NULL.
      */
-    public void compute(GgmlGraph graph, Runnable writeInputs) {
+    public void compute(GgmlGraph graph, GraphAllocator graphAllocator, Runnable writeInputs) {
         if (closed) {
             throw new IllegalStateException("backend is closed");
         }
+        graphAllocator.allocate(graph);
+        writeInputs.run();
         try {
-            if (!(boolean) gallocrAllocGraph.invokeExact(allocator, graph.pointer())) {
-                throw new OutOfMemoryError("ggml_gallocr_alloc_graph could not allocate the compute buffer");
-            }
-            writeInputs.run();
             int status = (int) graphCompute.invokeExact(backend, graph.pointer());
             if (status != STATUS_SUCCESS) {
                 throw new IllegalStateException("ggml_backend_graph_compute failed with status " + status);
@@ -82,7 +77,7 @@ public final class CpuBackend implements AutoCloseable {
         }
         closed = true;
         try {
-            gallocrFree.invokeExact(allocator);
+            allocator.close();
             backendFree.invokeExact(backend);
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);

@@ -118,6 +118,27 @@ public final class GgmlTensor {
         struct.set(ADDRESS, GgmlLayouts.TENSOR_DATA, data);
     }
 
+    /**
+     * Moves a view to another byte offset of its source, for computing a graph again with only the
+     * place it writes to changed. Only for views of memory Java owns (see {@link #setData}), whose
+     * address ggml computed once when the view was made and never again; the CPU backend reads
+     * a view's data address, not the offset in its operation parameters.
+     *
+     * @throws IllegalStateException if the tensor is no view or its source has no memory
+     */
+    public void moveView(long offset) {
+        MemorySegment source = viewSource();
+        if (source.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("tensor " + name() + " is no view");
+        }
+        MemorySegment sourceData = new GgmlTensor(source).dataAddress();
+        if (sourceData.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("the source of view " + name() + " has no memory");
+        }
+        struct.set(JAVA_LONG, GgmlLayouts.TENSOR_VIEW_OFFS, offset);
+        struct.set(ADDRESS, GgmlLayouts.TENSOR_DATA, MemorySegment.ofAddress(sourceData.address() + offset));
+    }
+
     public String name() {
         return struct.asSlice(GgmlLayouts.TENSOR_NAME, GgmlLayouts.MAX_NAME).getString(0);
     }
