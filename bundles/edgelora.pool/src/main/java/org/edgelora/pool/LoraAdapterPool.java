@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,8 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
     private final ExecutorService loader;
     private final Map<String, Entry> current = new HashMap<>();
     private final Map<AdapterId, Entry> entries = new HashMap<>();
+    /** Names whose last version was unregistered: asking for one is "unavailable", not "unknown". */
+    private final Set<String> withdrawn = new HashSet<>();
     private final Entry[] slotOwners;
     private final Deque<Entry> waitingForSlot = new ArrayDeque<>();
     private long clock;
@@ -128,9 +131,14 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
             }
             Entry entry = new Entry(adapter);
             entries.put(adapter.id(), entry);
+            withdrawn.remove(adapter.id().name());
             Entry previous = current.put(adapter.id().name(), entry);
             if (previous != null) {
                 retire(previous);
+            }
+            // resident at once while slots are free, so that first requests do not wait; never evicts for it
+            if (freeSlotIndex() >= 0) {
+                startLoad(entry);
             }
             return status(entry);
         }
@@ -144,6 +152,7 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
         }
         if (current.get(adapter.name()) == entry) {
             current.remove(adapter.name());
+            withdrawn.add(adapter.name());
         }
         retire(entry);
     }
@@ -176,10 +185,7 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
     @Override
     public synchronized CompletionStage<AdapterLease> acquire(String name) {
         checkOpen();
-        Entry entry = current.get(name);
-        if (entry == null) {
-            throw new EdgeLoraException(ErrorCode.UNKNOWN_ADAPTER, "no adapter named '" + name + "' is registered");
-        }
+        Entry entry = registered(name);
         entry.references++;
         entry.lastUsed = ++clock;
         if (entry.state == AdapterState.RESIDENT) {
@@ -215,12 +221,20 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
         }
     }
 
-    /** A free slot, else the slot of the least recently used adapter nobody references or pinned (evicted), else -1. */
-    private int takeSlot() {
+    private int freeSlotIndex() {
         for (int slot = 0; slot < slotOwners.length; slot++) {
             if (slotOwners[slot] == null) {
                 return slot;
             }
+        }
+        return -1;
+    }
+
+    /** A free slot, else the slot of the least recently used adapter nobody references or pinned (evicted), else -1. */
+    private int takeSlot() {
+        int free = freeSlotIndex();
+        if (free >= 0) {
+            return free;
         }
         Optional<Entry> victim = java.util.Arrays.stream(slotOwners)
                 .filter(e -> e.state == AdapterState.RESIDENT && e.references == 0 && !e.pinned)
@@ -320,16 +334,41 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
 
     @Override
     public synchronized void pin(String name, boolean pinned) {
-        Entry entry = current.get(name);
-        if (entry == null) {
-            throw new EdgeLoraException(ErrorCode.UNKNOWN_ADAPTER, "no adapter named '" + name + "' is registered");
-        }
+        Entry entry = registered(name);
         entry.pinned = pinned;
         if (pinned && entry.state == AdapterState.ON_DISK && entry.loaded == null) {
             startLoad(entry);
         } else if (!pinned) {
             startWaitingLoads();
         }
+    }
+
+    @Override
+    public synchronized CompletionStage<AdapterStatus> load(String name) {
+        Entry entry = registered(name);
+        if (entry.state == AdapterState.ON_DISK && entry.loaded == null) {
+            startLoad(entry);
+        }
+        if (entry.loaded == null) {
+            return CompletableFuture.completedFuture(status(entry));
+        }
+        return entry.loaded.thenApply(resident -> {
+            synchronized (LoraAdapterPool.this) {
+                return status(entry);
+            }
+        });
+    }
+
+    /** The current version of a name, or the error a client should get for it. */
+    private Entry registered(String name) {
+        Entry entry = current.get(name);
+        if (entry != null) {
+            return entry;
+        }
+        if (withdrawn.contains(name)) {
+            throw new EdgeLoraException(ErrorCode.ADAPTER_UNAVAILABLE, "adapter '" + name + "' is unavailable: it was withdrawn");
+        }
+        throw new EdgeLoraException(ErrorCode.UNKNOWN_ADAPTER, "no adapter named '" + name + "' is registered");
     }
 
     @Override

@@ -45,6 +45,7 @@ class AdapterValidationTest {
                 LoraTarget.ATTN_K, LoraTarget.ATTN_V, LoraTarget.ATTN_OUTPUT), GgmlType.F16));
         pool.register("good", "1", AdapterFiles.source(Fixtures.gguf(temp, "good", geometry, 8, 8,
                 EnumSet.of(LoraTarget.ATTN_Q), 1)).orElseThrow());
+        Fixtures.await(pool.load("good"));
         before = pool.adapters();
         statsBefore = pool.stats();
     }

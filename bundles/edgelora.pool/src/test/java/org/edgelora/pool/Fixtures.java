@@ -124,11 +124,11 @@ final class Fixtures {
                 + ".lora_" + parts[4].substring(5).toUpperCase() + ".weight";
     }
 
-    static AdapterLease await(java.util.concurrent.CompletionStage<AdapterLease> lease) {
+    static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
         try {
-            return lease.toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            throw new AssertionError("the lease did not complete", e);
+            throw new AssertionError("the pool did not complete the call", e);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import org.edgelora.api.adapter.AdapterId;
 import org.edgelora.api.adapter.AdapterLease;
 import org.edgelora.api.adapter.AdapterState;
+import org.edgelora.api.adapter.AdapterStatus;
 import org.edgelora.api.adapter.PoolStats;
 import org.edgelora.api.error.EdgeLoraException;
 import org.edgelora.api.error.ErrorCode;
@@ -47,6 +48,24 @@ class LoraAdapterPoolTest {
             pool.register(name, "1", AdapterFiles.source(temp.resolve(name + ".gguf")).orElseThrow());
         }
         return pool;
+    }
+
+    @Test
+    void registeringFillsFreeSlotsWithoutEvictingAndLoadEvictsTheLeastRecentlyUsed() {
+        try (LoraAdapterPool pool = pool(2)) {
+            Fixtures.await(pool.load("a"));
+            Fixtures.await(pool.load("b"));
+            assertEquals(AdapterState.RESIDENT, pool.status("a").orElseThrow().state());
+            assertEquals(AdapterState.RESIDENT, pool.status("b").orElseThrow().state());
+            assertEquals(AdapterState.ON_DISK, pool.status("c").orElseThrow().state(), "no free slot was left for c");
+            assertEquals(2, pool.stats().loads());
+
+            Fixtures.await(pool.acquire("a")).close();
+            AdapterStatus c = Fixtures.await(pool.load("c"));
+            assertEquals(AdapterState.RESIDENT, c.state());
+            assertEquals(AdapterState.ON_DISK, pool.status("b").orElseThrow().state(), "b was used least recently");
+            assertEquals(1, pool.stats().evictions());
+        }
     }
 
     @Test
@@ -125,7 +144,9 @@ class LoraAdapterPoolTest {
             assertEquals(ErrorCode.UNKNOWN_ADAPTER, unknown.code());
             AdapterLease a = Fixtures.await(pool.acquire("a"));
             pool.unregister(new AdapterId("a", "1"));
-            assertEquals(ErrorCode.UNKNOWN_ADAPTER, assertThrows(EdgeLoraException.class, () -> pool.acquire("a")).code());
+            EdgeLoraException withdrawn = assertThrows(EdgeLoraException.class, () -> pool.acquire("a"));
+            assertEquals(ErrorCode.ADAPTER_UNAVAILABLE, withdrawn.code());
+            assertTrue(withdrawn.getMessage().contains("withdrawn"), withdrawn.getMessage());
             CompletableFuture<AdapterLease> b = pool.acquire("b").toCompletableFuture();
             assertFalse(b.isDone(), "the unregistered adapter's slot is held until its request ends");
             a.close();

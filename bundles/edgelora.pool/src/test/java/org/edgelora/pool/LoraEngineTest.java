@@ -89,6 +89,9 @@ class LoraEngineTest {
             EdgeLoraException unknown = assertThrows(EdgeLoraException.class,
                     () -> served.engine.submit(request("unknown", Optional.of("nope")), GenerationListener.NONE));
             assertEquals(ErrorCode.UNKNOWN_ADAPTER, unknown.code());
+            // registration loaded it into the free slot: evict it so that the request must read the file
+            Fixtures.await(served.pool.load("vanishing"));
+            assertTrue(served.pool.evict("vanishing"));
             Files.delete(file);
             Generation failing = served.engine.submit(request("failing", Optional.of("vanishing")), GenerationListener.NONE);
             ExecutionException error = assertThrows(ExecutionException.class,

@@ -14,14 +14,19 @@ public interface AdapterPool {
 
     /**
      * Registers an adapter (or a new version of one: new requests then get the new version, requests in
-     * flight finish on the old). Its files are validated against the base model first.
+     * flight finish on the old). Its files are validated against the base model first. It is loaded
+     * at once if a slot is free, otherwise on demand.
      *
      * @throws EdgeLoraException {@code INVALID_ADAPTER} when it does not fit the base model or the pool;
      *                           nothing changes then
      */
     AdapterStatus register(AdapterDescriptor adapter);
 
-    /** Refuses new requests for the adapter; its slot is freed once the requests in flight finish. */
+    /**
+     * Refuses new requests for the adapter version; its slot is freed once the requests in flight
+     * finish. When it was the current version, asking for the name is then {@code ADAPTER_UNAVAILABLE}
+     * until a version is registered again.
+     */
     void unregister(AdapterId adapter);
 
     /**
@@ -38,6 +43,14 @@ public interface AdapterPool {
 
     /** A pinned adapter is loaded now and never evicted. */
     void pin(String name, boolean pinned);
+
+    /**
+     * Loads the adapter's current version into a slot now (evicting the least recently used adapter
+     * nobody holds if no slot is free) without pinning it; completes when it is resident.
+     *
+     * @throws EdgeLoraException {@code UNKNOWN_ADAPTER} or {@code ADAPTER_UNAVAILABLE}
+     */
+    CompletionStage<AdapterStatus> load(String name);
 
     /** Frees the adapter's slot if no request holds it; returns whether it did. */
     boolean evict(String name);

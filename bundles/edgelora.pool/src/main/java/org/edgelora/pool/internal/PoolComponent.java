@@ -126,6 +126,11 @@ public final class PoolComponent implements SlotPool {
     }
 
     @Override
+    public CompletionStage<AdapterStatus> load(String name) {
+        return pool.load(name);
+    }
+
+    @Override
     public boolean evict(String name) {
         return pool.evict(name);
     }
