@@ -32,6 +32,11 @@ final class Tools {
         return library;
     }
 
+    /** The gateway's data folder ({@code -Dedgelora.data}), where the demo model lives. */
+    Path dataFolder() {
+        return dataFolder;
+    }
+
     int cores() {
         return Runtime.getRuntime().availableProcessors();
     }

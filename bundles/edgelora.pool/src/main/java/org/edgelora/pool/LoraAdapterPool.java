@@ -126,18 +126,27 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
         }
         synchronized (this) {
             checkOpen();
-            if (entries.containsKey(adapter.id())) {
+            Entry entry = entries.get(adapter.id());
+            if (entry != null && !entry.unregistered) {
                 throw AdapterWeights.invalid(source, "adapter " + adapter.id() + " is already registered; register a new version");
             }
-            Entry entry = new Entry(adapter);
-            entries.put(adapter.id(), entry);
+            if (entry != null) {
+                // the same version again while its last requests drain (its bundle stopped and started): serve it again
+                entry.unregistered = false;
+                if (entry.state == AdapterState.DRAINING) {
+                    entry.state = AdapterState.RESIDENT;
+                }
+            } else {
+                entry = new Entry(adapter);
+                entries.put(adapter.id(), entry);
+            }
             withdrawn.remove(adapter.id().name());
             Entry previous = current.put(adapter.id().name(), entry);
-            if (previous != null) {
+            if (previous != null && previous != entry) {
                 retire(previous);
             }
             // resident at once while slots are free, so that first requests do not wait; never evicts for it
-            if (freeSlotIndex() >= 0) {
+            if (entry.state == AdapterState.ON_DISK && entry.loaded == null && freeSlotIndex() >= 0) {
                 startLoad(entry);
             }
             return status(entry);
@@ -322,6 +331,11 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
     }
 
     @Override
+    public synchronized AdapterStatus served(String name) {
+        return status(registered(name));
+    }
+
+    @Override
     public synchronized List<AdapterStatus> adapters() {
         return current.values().stream().map(this::status)
                 .sorted(Comparator.comparing(s -> s.descriptor().id().name())).toList();
@@ -389,6 +403,11 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
                 .filter(e -> e != null && e.state != AdapterState.LOADING).count();
         return new PoolStats(settings.slots(), resident, settings.maxRank(), memory.bytesPerSlot(), memory.totalBytes(),
                 current.size(), hits, misses, loads, evictions, loads == 0 ? 0 : loadNanos / 1e6 / loads);
+    }
+
+    @Override
+    public String baseModelFingerprint() {
+        return geometry.fingerprint();
     }
 
     @Override

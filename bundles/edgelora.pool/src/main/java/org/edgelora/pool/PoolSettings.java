@@ -19,7 +19,7 @@ public record PoolSettings(int slots, int maxRank, Set<LoraTarget> targets, Ggml
 
     /** mul_mat_id's ids are 32-bit, and a pool this large would not fit an edge device anyway. */
     static final int MAX_SLOTS = 4096;
-    static final int MAX_RANK = 1024;
+    public static final int MAX_RANK = 1024;
 
     public PoolSettings {
         Objects.requireNonNull(elementType, "elementType");
@@ -40,14 +40,6 @@ public record PoolSettings(int slots, int maxRank, Set<LoraTarget> targets, Ggml
 
     /** Parses target names as on command lines and in configuration: "q,k,v,o", "attn_q", "q_proj", ... */
     public static Set<LoraTarget> parseTargets(String names) {
-        Set<LoraTarget> targets = EnumSet.noneOf(LoraTarget.class);
-        for (String name : names.split(",")) {
-            String trimmed = name.strip();
-            if (!trimmed.isEmpty()) {
-                targets.add(LoraTarget.byName(trimmed).orElseThrow(() -> new IllegalArgumentException(
-                        "unknown target module '" + trimmed + "': use q, k, v, o, gate, up, down")));
-            }
-        }
-        return targets;
+        return LoraTarget.parseList(names);
     }
 }

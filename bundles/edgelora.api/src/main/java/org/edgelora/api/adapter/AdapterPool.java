@@ -39,6 +39,13 @@ public interface AdapterPool {
 
     Optional<AdapterStatus> status(String name);
 
+    /**
+     * The status of the adapter's current version, for a request about to use it.
+     *
+     * @throws EdgeLoraException {@code UNKNOWN_ADAPTER}, or {@code ADAPTER_UNAVAILABLE} when it was withdrawn
+     */
+    AdapterStatus served(String name);
+
     List<AdapterStatus> adapters();
 
     /** A pinned adapter is loaded now and never evicted. */
@@ -56,4 +63,7 @@ public interface AdapterPool {
     boolean evict(String name);
 
     PoolStats stats();
+
+    /** The fingerprint of the base model the pool's slots are shaped for, which an adapter must declare. */
+    String baseModelFingerprint();
 }

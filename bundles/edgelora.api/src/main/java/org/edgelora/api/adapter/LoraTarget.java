@@ -1,6 +1,8 @@
 package org.edgelora.api.adapter;
 
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Optional;
 
 /** A projection of the base model that a LoRA adapter may modify, with its GGUF and Hugging Face names. */
@@ -43,5 +45,22 @@ public enum LoraTarget {
         return Arrays.stream(values())
                 .filter(t -> t.ggufName.equals(name) || t.huggingFaceName.equals(name) || t.shortName.equals(name))
                 .findFirst();
+    }
+
+    /**
+     * Parses a comma-separated list of target names, as configuration and manifests give them.
+     *
+     * @throws IllegalArgumentException naming an unknown target
+     */
+    public static Set<LoraTarget> parseList(String names) {
+        Set<LoraTarget> targets = EnumSet.noneOf(LoraTarget.class);
+        for (String name : names.split(",")) {
+            String trimmed = name.strip();
+            if (!trimmed.isEmpty()) {
+                targets.add(byName(trimmed).orElseThrow(() -> new IllegalArgumentException(
+                        "unknown target module '" + trimmed + "': use q, k, v, o, gate, up, down")));
+            }
+        }
+        return targets;
     }
 }

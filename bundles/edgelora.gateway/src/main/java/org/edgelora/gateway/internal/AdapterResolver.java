@@ -51,8 +51,7 @@ final class AdapterResolver {
             throw new EdgeLoraException(ErrorCode.UNKNOWN_ADAPTER,
                     "adapter '" + name + "' is not available: no adapter pool is running; use model 'base'");
         }
-        AdapterStatus status = pool.status(name).orElseThrow(() -> new EdgeLoraException(
-                ErrorCode.UNKNOWN_ADAPTER, "no adapter named '" + name + "' is registered"));
+        AdapterStatus status = pool.served(name);
         if (!status.descriptor().allows(policy.tenant())) {
             throw new EdgeLoraException(ErrorCode.FORBIDDEN,
                     "adapter '" + name + "' does not admit tenant '" + policy.tenant() + "'");

@@ -116,6 +116,11 @@ public final class PoolComponent implements SlotPool {
     }
 
     @Override
+    public AdapterStatus served(String name) {
+        return pool.served(name);
+    }
+
+    @Override
     public List<AdapterStatus> adapters() {
         return pool.adapters();
     }
@@ -138,6 +143,11 @@ public final class PoolComponent implements SlotPool {
     @Override
     public PoolStats stats() {
         return pool.stats();
+    }
+
+    @Override
+    public String baseModelFingerprint() {
+        return pool.baseModelFingerprint();
     }
 
     @Override
