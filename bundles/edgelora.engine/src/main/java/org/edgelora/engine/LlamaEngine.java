@@ -188,8 +188,7 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
 
     /** Leases the adapter for the request (loading starts now, while the request waits in the queue). */
     private CompletionStage<AdapterLease> lease(GenerationRequest request, String adapter) {
-        AdapterStatus status = pool.status(adapter).orElseThrow(() -> new EdgeLoraException(ErrorCode.UNKNOWN_ADAPTER,
-                "request " + request.id() + ": no adapter named '" + adapter + "' is registered"));
+        AdapterStatus status = pool.served(adapter);
         if (!status.descriptor().allows(request.tenant())) {
             throw new EdgeLoraException(ErrorCode.FORBIDDEN, "request " + request.id() + ": tenant '" + request.tenant()
                     + "' may not use adapter '" + adapter + "'");
