@@ -25,6 +25,11 @@ final class Tools {
         return new Tools(Path.of(System.getProperty("edgelora.data", "data")).toAbsolutePath());
     }
 
+    /** Where the native library is extracted; processes the tools start share it. */
+    Path dataFolder() {
+        return dataFolder;
+    }
+
     synchronized NativeLibrary library() throws IOException {
         if (library == null) {
             library = NativeLibrary.load(extract());
