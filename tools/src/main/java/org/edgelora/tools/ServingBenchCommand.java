@@ -106,8 +106,8 @@ final class ServingBenchCommand implements Command {
         Path folder = Path.of(options.string("out")).toAbsolutePath();
         Files.createDirectories(folder);
         Plan plan = options.flag("quick") ? quickPlan(options, tools, folder, err) : plan(options, folder);
+        List<Path> traces = writeTraces(plan, tools, out); // first: it checks that the model suits every system
         List<Path> adapters = adapterFiles(plan, tools, err);
-        List<Path> traces = writeTraces(plan, tools, out);
         Path adapterList = folder.resolve("adapters.txt");
         Files.write(adapterList, adapters.stream().map(Path::toString).toList());
         long availableAtStart = ProcessMemory.availableBytes().orElse(0L);
@@ -243,6 +243,13 @@ final class ServingBenchCommand implements Command {
             corpus = tokenizer.encode(corpusText(), false, false);
             bos = tokenizer.bosToken();
             context = model.hyperParameters().contextLength();
+            GgmlType weights = model.layer(0).query().type();
+            if (plan.systems().contains(ServingWorker.SystemName.LLAMA_CPP) && weights == GgmlType.Q4_0) {
+                // llama_adapter_lora_init puts each LoRA matrix in the buffer type of its base weight; for a repacked
+                // weight that is CPU_AARCH64, whose set_tensor only knows how to repack Q4_0, and the F16/F32 matrix aborts it
+                throw new UsageException("llama.cpp b4916 aborts when it loads a LoRA adapter onto " + weights + " weights, which it "
+                        + "repacks for its CPU kernels (CPU_AARCH64 buffers): compare on Q8_0, F16 or F32 weights, or run --systems edgelora");
+            }
         }
         if (workload.contextPerRequest() > context) {
             throw new UsageException("the longest input plus the longest output (" + workload.contextPerRequest() + " tokens) exceed the "

@@ -63,6 +63,7 @@ final class ServingWorker {
     record TraceReport(double rate, long peakRssBytes, double elapsedSeconds, List<RequestOutcome> requests) {
     }
 
+    /** @param rssAtReadyBytes resident memory once the system is ready and has served its warm-up request */
     record WorkerReport(String system, long rssAtReadyBytes, List<TraceReport> traces) {
     }
 
@@ -98,11 +99,12 @@ final class ServingWorker {
             case LLAMA_CPP -> LlamaCppServedSystem.open(setup);
         };
         out.println(READY);
-        long rssAtReady = ProcessMemory.residentBytes();
-        List<TraceReport> reports = new ArrayList<>();
         if (!traceFiles.isEmpty()) {
             served.warmUp(new RequestTrace.Request(-1, 0, 0, RequestTrace.read(traceFiles.getFirst()).requests().getFirst().prompt(), 4));
         }
+        // after a first request: llama.cpp's start runs one itself, and only a computed step touches the mapped weights
+        long rssAtReady = ProcessMemory.residentBytes();
+        List<TraceReport> reports = new ArrayList<>();
         for (int i = 0; i < traceFiles.size(); i++) {
             reports.add(replay(served, RequestTrace.read(traceFiles.get(i)), i, drainSeconds, out));
         }
