@@ -301,7 +301,8 @@ final class ServingBenchCommand implements Command {
         if (!probe) {
             command.addAll(List.of("--traces", String.join(",", traces.stream().map(Path::toString).toList())));
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+        // in the output folder, so that a crash report (hs_err_pid*.log) lands beside the log
+        ProcessBuilder builder = new ProcessBuilder(command).directory(plan.out().toFile()).redirectError(log.toFile());
         builder.environment().put("GGML_NO_BACKTRACE", "1");
         err.printf("%s: starting%s (log: %s)%n", system.cliName, probe ? " without adapters, to measure their memory" : "", log);
         long launched = System.nanoTime();
