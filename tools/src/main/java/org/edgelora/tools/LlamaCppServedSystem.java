@@ -18,6 +18,8 @@ import de.kherud.llama.LlamaServerRequests;
  */
 final class LlamaCppServedSystem implements ServedSystem {
 
+    private static final int KV_HEADROOM = 2;
+
     private final LlamaModel model;
     /**
      * One thread per request in flight, blocked in the native receive: the iterator has no other way
@@ -43,8 +45,12 @@ final class LlamaCppServedSystem implements ServedSystem {
                 .setThreads(setup.threads())
                 .setThreadsBatch(setup.threads())
                 .setParallel(setup.slots())
-                .setCtxSize(setup.slots() * setup.contextPerSlot());
-        // the context is shared by the slots: each gets contextPerSlot tokens, as each of our sequences does
+                // Its KV cache is one block of cells for all slots, and a step needs its tokens' cells contiguous. Sized at
+                // exactly slots x context it fragments under load, and a step that finds no room fails every request in
+                // flight ("Input prompt is too big compared to KV size"). Twice the cells and defragmentation, as an
+                // operator would configure it, keep the baseline from failing on our sizing rather than on its own merits.
+                .setCtxSize(KV_HEADROOM * setup.slots() * setup.contextPerSlot())
+                .setDefragThold(0.1f);
         int[] loraIds = LlamaServerRequests.withAdapters(parameters, setup.adapters());
         return new LlamaCppServedSystem(new LlamaModel(parameters), loraIds);
     }
