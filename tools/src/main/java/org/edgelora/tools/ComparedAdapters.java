@@ -6,16 +6,13 @@ import java.util.EnumSet;
 import java.util.List;
 
 import org.edgelora.api.adapter.AdapterDescriptor;
-import org.edgelora.api.adapter.AdapterId;
 import org.edgelora.api.adapter.AdapterLease;
-import org.edgelora.api.adapter.AdapterSource;
 import org.edgelora.api.adapter.LoraTarget;
 import org.edgelora.engine.LlamaEngine;
 import org.edgelora.engine.lora.BaseModelGeometry;
 import org.edgelora.engine.model.LlamaModel;
 import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlType;
-import org.edgelora.pool.AdapterFiles;
 import org.edgelora.pool.LoraAdapterPool;
 import org.edgelora.pool.PoolSettings;
 
@@ -36,17 +33,13 @@ final class ComparedAdapters implements AutoCloseable {
     /** @throws org.edgelora.api.error.EdgeLoraException INVALID_ADAPTER if an adapter does not fit the model */
     static ComparedAdapters load(Ggml ggml, LlamaModel model, List<Path> files) throws Exception {
         BaseModelGeometry geometry = LlamaEngine.geometry(model);
-        PoolSettings any = new PoolSettings(1, 1024, EnumSet.allOf(LoraTarget.class), GgmlType.F32);
-        int maxRank = 1;
-        for (Path file : files) {
-            maxRank = Math.max(maxRank, AdapterFiles.describe(ggml, new AdapterId("probe", "1"), source(file), geometry, any).rank());
-        }
+        int maxRank = AdapterShapes.of(ggml, geometry, files).maxRank();
         LoraAdapterPool pool = new LoraAdapterPool(ggml, geometry,
                 new PoolSettings(files.size(), maxRank, EnumSet.allOf(LoraTarget.class), GgmlType.F32));
         List<AdapterLease> leases = new ArrayList<>();
         try {
             for (int i = 0; i < files.size(); i++) {
-                AdapterDescriptor registered = pool.register("adapter-" + i, "1", source(files.get(i))).descriptor();
+                AdapterDescriptor registered = pool.register("adapter-" + i, "1", AdapterShapes.source(files.get(i))).descriptor();
                 leases.add(pool.acquire(registered.id().name()).toCompletableFuture().get());
             }
         } catch (Exception | Error e) {
@@ -55,10 +48,6 @@ final class ComparedAdapters implements AutoCloseable {
             throw e;
         }
         return new ComparedAdapters(pool, leases);
-    }
-
-    private static AdapterSource source(Path file) throws UsageException {
-        return AdapterFiles.source(file).orElseThrow(() -> new UsageException(file + " is neither a *.gguf adapter nor a PEFT folder"));
     }
 
     LoraAdapterPool pool() {

@@ -17,7 +17,7 @@ public final class Main {
 
     private static final List<Command> COMMANDS = List.of(
             new SynthModelCommand(), new SynthAdapterCommand(), new GenerateCommand(), new CompareCommand(), new BenchCommand(),
-            new BenchLoraCommand(), new PackageAdapterCommand(), new DemoAdaptersCommand());
+            new BenchLoraCommand(), new ServingBenchCommand(), new PackageAdapterCommand(), new DemoAdaptersCommand());
 
     private Main() {
     }

@@ -187,6 +187,63 @@ final class Options {
         return List.copyOf(list);
     }
 
+    /** A comma-separated list of numbers in a range, e.g. {@code --rate 0.5,1,2}. */
+    List<Double> decimals(String name, double min, double max) throws UsageException {
+        List<Double> list = new ArrayList<>();
+        for (String part : string(name).split(",")) {
+            double value;
+            try {
+                value = Double.parseDouble(part.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be numbers separated by commas, not '" + string(name) + "'");
+            }
+            if (!(value >= min && value <= max)) {
+                throw new UsageException("--" + name + " values must be between " + min + " and " + max + ", not " + value);
+            }
+            list.add(value);
+        }
+        return List.copyOf(list);
+    }
+
+    /** An inclusive range of whole numbers written {@code LOW-HIGH} (or one number), e.g. {@code --input 8-128}. */
+    int[] range(String name, int min, int max) throws UsageException {
+        String value = string(name);
+        String[] parts = value.split("-", -1);
+        try {
+            int low = Integer.parseInt(parts[0].trim());
+            int high = parts.length == 1 ? low : Integer.parseInt(parts[1].trim());
+            if (parts.length > 2 || low > high || low < min || high > max) {
+                throw new UsageException("--" + name + " must be LOW-HIGH with " + min + " <= LOW <= HIGH <= " + max + ", not '" + value + "'");
+            }
+            return new int[] {low, high};
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be LOW-HIGH (whole numbers), not '" + value + "'");
+        }
+    }
+
+    /** A duration in seconds, written {@code 6s}, {@code 500ms} or a plain number of seconds. */
+    double seconds(String name, double min, double max) throws UsageException {
+        String value = string(name).trim();
+        double scale = 1;
+        String number = value;
+        if (value.endsWith("ms")) {
+            scale = 1e-3;
+            number = value.substring(0, value.length() - 2);
+        } else if (value.endsWith("s")) {
+            number = value.substring(0, value.length() - 1);
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(number) * scale;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a duration such as 6s, 500ms or 2.5, not '" + value + "'");
+        }
+        if (!(seconds >= min && seconds <= max)) {
+            throw new UsageException("--" + name + " must be between " + min + " s and " + max + " s, not " + value);
+        }
+        return seconds;
+    }
+
     /** One of an enum's constants, by its command-line name. */
     <E extends Enum<E>> E choice(String name, Class<E> type, java.util.function.Function<E, String> label) throws UsageException {
         String value = string(name);

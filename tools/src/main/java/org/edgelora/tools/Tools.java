@@ -25,16 +25,16 @@ final class Tools {
         return new Tools(Path.of(System.getProperty("edgelora.data", "data")).toAbsolutePath());
     }
 
+    /** The data folder ({@code -Dedgelora.data}): the extracted native library, which processes the tools start share, and the demo model. */
+    Path dataFolder() {
+        return dataFolder;
+    }
+
     synchronized NativeLibrary library() throws IOException {
         if (library == null) {
             library = NativeLibrary.load(extract());
         }
         return library;
-    }
-
-    /** The gateway's data folder ({@code -Dedgelora.data}), where the demo model lives. */
-    Path dataFolder() {
-        return dataFolder;
     }
 
     int cores() {

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,6 +108,29 @@ class MainTest {
         assertEquals(2, json.split("\"engine_decode_tps\"").length - 1, json);
         assertEquals(2, json.split("\"llama_cpp_decode_tps\"").length - 1, json);
         assertTrue(json.contains("\"batch\":3"), json);
+    }
+
+    /**
+     * The CI smoke run of the serving benchmark: both systems, each in its own JVM, replay the same trace
+     * on a generated tiny model and answer every request. Only that: figures are for the command, not tests.
+     */
+    @Test
+    void benchQuickRunsBothSystemsAndEveryRequestIsAnswered() throws IOException {
+        Path folder = temp.resolve("bench-quick");
+        Run run = run("bench", "--quick", "--out", folder.toString(), "--json");
+        assertEquals(0, run.status(), run.out() + run.err());
+        JsonNode results = new ObjectMapper().readTree(run.lastLine());
+        for (String system : List.of("edgelora", "llama.cpp")) {
+            JsonNode rates = results.path("systems").path(system).path("rates");
+            assertEquals(2, rates.size(), system + ": " + run.lastLine());
+            for (JsonNode rate : rates) {
+                assertTrue(rate.path("sent").asInt() > 0, run.lastLine());
+                assertEquals(rate.path("sent").asInt(), rate.path("completed").asInt(), system + " answered every request: " + rate);
+            }
+        }
+        for (String file : List.of("results.json", "results.csv", "throughput.png", "latency-p99.png", "slo-attainment.png")) {
+            assertTrue(Files.size(folder.resolve(file)) > 0, file);
+        }
     }
 
     @Test

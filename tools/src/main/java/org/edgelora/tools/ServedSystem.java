@@ -1,0 +1,23 @@
+package org.edgelora.tools;
+
+/** A serving system under test in a {@link ServingWorker}: takes requests one at a time and streams their text back. */
+interface ServedSystem extends AutoCloseable {
+
+    /**
+     * Sends the request now, without waiting for it; the record hears of its text as it streams and
+     * of its end.
+     *
+     * @return what cancels it
+     */
+    Runnable submit(RequestTrace.Request request, RequestRecord record) throws Exception;
+
+    /** Serves one request of a few tokens and waits for it: the first request of a JVM is slower than any later one. */
+    default void warmUp(RequestTrace.Request request) throws Exception {
+        RequestRecord record = new RequestRecord(request, System.nanoTime(), () -> { });
+        submit(request, record);
+        record.awaitEnd();
+        if (record.outcome() != RequestRecord.Outcome.COMPLETED) {
+            throw new IllegalStateException("the warm-up request failed: " + record.error());
+        }
+    }
+}
