@@ -34,7 +34,8 @@ import org.edgelora.tools.AdapterBundlePackager;
  * the runtime will find it, packages adapter bundles for it with {@code package-adapter}'s code,
  * and computes with llama.cpp itself ({@code llama_set_adapter_lora}) what each adapter's greedy
  * completion of {@link #PROMPT} must be. The runtime finds it all under {@link #FOLDER}:
- * {@code <name>-<version>.jar} and {@code expected.properties} ({@code name@version=text}).
+ * {@code <name>-<version>.jar}, their repository index {@code index.xml} and {@code expected.properties}
+ * ({@code name@version=text}).
  */
 final class AdapterBundleFixtures {
 
@@ -92,7 +93,8 @@ final class AdapterBundleFixtures {
              Tokenizer tokenizer = Tokenizer.load(llama, model)) {
             int[] prompt = reference.tokenize(PROMPT);
             for (String[] adapter : new String[][] {{"tenant-x", "1.0.0", "1"}, {"tenant-y", "1.0.0", "2"},
-                    {"tenant-y", "2.0.0", "3"}, {"tenant-z", "1.0.0", "4"}}) {
+                    {"tenant-y", "2.0.0", "3"}, {"tenant-z", "1.0.0", "4"},
+                    {"tenant-w", "1.0.0", "6"}, {"tenant-w", "1.1.0", "7"}}) {
                 Path file = weights.resolve(adapter[0] + "-" + adapter[1] + ".gguf");
                 new SyntheticAdapter(8, 16, TARGETS, GgmlType.F32).write(ggml, file, "llama", packager.geometry(),
                         Long.parseLong(adapter[2]));
@@ -119,6 +121,7 @@ final class AdapterBundleFixtures {
         Path foreignWeights = weights.resolve("foreign.gguf");
         new SyntheticAdapter(8, 16, TARGETS, GgmlType.F16).write(ggml, foreignWeights, "llama", foreign.geometry(), 5);
         foreign.write(foreignWeights, declaration("foreign", "1.0.0"), bundles);
+        AdapterBundlePackager.index(bundles);
         try (OutputStream out = Files.newOutputStream(bundles.resolve(EXPECTED))) {
             expected.store(out, "greedy completions of '" + PROMPT + "' by llama.cpp");
         }

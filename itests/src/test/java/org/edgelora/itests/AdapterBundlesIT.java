@@ -32,6 +32,8 @@ import org.edgelora.api.engine.Prompt;
 import org.edgelora.api.engine.SamplingParams;
 import org.edgelora.api.error.EdgeLoraException;
 import org.edgelora.api.error.ErrorCode;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -78,6 +80,9 @@ public class AdapterBundlesIT {
         edit(work.resolve("config").resolve("org.edgelora.pool.cfg"), "elementType", "F32");
         edit(work.resolve("config").resolve("org.edgelora.engine.cfg"), "kvCacheType", "F32");
         Path bundles = AdapterBundleFixtures.prepareInChildJvm(work, work.resolve("data"));
+        // the shell installs from the fixtures' repository (a typed file: quoted values)
+        edit(work.resolve("config").resolve("org.edgelora.adapters.cfg"), "repository",
+                "\"" + bundles.resolve("index.xml") + "\"");
         return OptionUtils.combine(runtime, CoreOptions.systemProperty(AdapterBundleFixtures.FOLDER).value(bundles.toString()));
     }
 
@@ -198,6 +203,36 @@ public class AdapterBundlesIT {
             assertTrue(adapter + ": '" + result.text() + "' should start with '" + prefix + "'", result.text().startsWith(prefix));
         } else {
             assertEquals(adapter, text, result.text());
+        }
+    }
+
+    @Test
+    public void theShellInstallsUpdatesAndListsAdaptersFromTheRepository() throws Exception {
+        CommandProcessor shell = context.getService(context.getServiceReference(CommandProcessor.class));
+        java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(output, true);
+        try (CommandSession session = shell.createSession(InputStream.nullInputStream(), print, print)) {
+            String available = String.valueOf(session.execute("adapter:available"));
+            assertTrue(available, available.contains("tenant-w") && available.contains("1.1.0") && available.contains("1.0.0"));
+            assertEquals("serving tenant-w@1.1.0", String.valueOf(session.execute("adapter:install tenant-w")).split(" from")[0]);
+            assertGenerates("tenant-w@1.1.0", generate("tenant-w"));
+            assertEquals("serving tenant-w@1.0.0", String.valueOf(session.execute("adapter:update tenant-w 1.0.0")).split(" from")[0]);
+            assertGenerates("tenant-w@1.0.0", generate("tenant-w"));
+            String list = String.valueOf(session.execute("adapter:list"));
+            assertTrue(list, list.lines().anyMatch(line -> line.startsWith("tenant-w ") && line.contains("1.0.0")));
+            String show = String.valueOf(session.execute("adapter:show tenant-w"));
+            assertTrue(show, show.contains("adapter    tenant-w@1.0.0") && show.contains("bundle "));
+            String loaded = String.valueOf(session.execute("adapter:load tenant-w"));
+            assertTrue(loaded, loaded.contains("RESIDENT"));
+            String pinned = String.valueOf(session.execute("adapter:pin tenant-w"));
+            assertTrue(pinned, pool.status("tenant-w").orElseThrow().pinned());
+            assertTrue(String.valueOf(session.execute("adapter:pool")).contains("hit rate"));
+            try {
+                session.execute("adapter:install no-such-adapter");
+                fail("installing an adapter the repository lacks must fail");
+            } catch (EdgeLoraException e) {
+                assertEquals(ErrorCode.UNKNOWN_ADAPTER, e.code());
+            }
         }
     }
 

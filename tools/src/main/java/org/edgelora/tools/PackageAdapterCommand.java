@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.edgelora.api.error.EdgeLoraException;
 import org.edgelora.llama.ggml.Ggml;
 
 /** {@code package-adapter}: a LoRA adapter as an adapter bundle for one base model, into an adapter repository folder. */
@@ -58,7 +59,7 @@ final class PackageAdapterCommand implements Command {
         Path bundle;
         try {
             bundle = packager.write(from, declaration, repository);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | EdgeLoraException e) {
             err.println("edgelora package-adapter: " + e.getMessage());
             return 2;
         }

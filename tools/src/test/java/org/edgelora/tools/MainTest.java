@@ -153,6 +153,36 @@ class MainTest {
     }
 
     @Test
+    void packageAdapterWritesABundleDeclaringTheAdapterAndIndexesTheRepository() throws IOException {
+        Path adapter = temp.resolve("sql.gguf");
+        assertEquals(0, run("synth-adapter", "--model", model.toString(), "--rank", "8", "--targets", "q,v",
+                "--out", adapter.toString()).status());
+        Path repository = temp.resolve("adapters-repo");
+        Run run = run("package-adapter", "--from", adapter.toString(), "--name", "sql", "--version", "1.2.0",
+                "--base", model.toString(), "--tenants", "acme", "--tags", "sql,code", "--out", repository.toString());
+        assertEquals(0, run.status(), run.err());
+        Path bundle = repository.resolve("sql-1.2.0.jar");
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(bundle.toFile())) {
+            java.util.jar.Attributes headers = jar.getManifest().getMainAttributes();
+            assertEquals("edgelora.adapter.sql", headers.getValue("Bundle-SymbolicName"));
+            assertEquals("1.2.0", headers.getValue("Bundle-Version"));
+            assertEquals("8", headers.getValue("EdgeLoRA-Adapter-Rank"));
+            assertEquals("q,v", headers.getValue("EdgeLoRA-Adapter-Targets"));
+            assertEquals("acme", headers.getValue("EdgeLoRA-Adapter-Tenants"));
+            assertEquals(64, headers.getValue("EdgeLoRA-Adapter-Base-Model").length());
+            assertEquals(Files.size(adapter), jar.getEntry(headers.getValue("EdgeLoRA-Adapter-Weights")).getSize());
+        }
+        String index = Files.readString(repository.resolve("index.xml"));
+        assertTrue(index.contains("value=\"sql-1.2.0.jar\"") && index.contains("namespace=\"edgelora.adapter\""), index);
+
+        Run refused = run("package-adapter", "--from", model.toString(), "--name", "notanadapter", "--version", "1.0.0",
+                "--base", model.toString(), "--out", repository.toString());
+        assertEquals(2, refused.status());
+        assertTrue(refused.err().contains("package-adapter: "), refused.err());
+        assertTrue(Files.notExists(repository.resolve("notanadapter-1.0.0.jar")));
+    }
+
+    @Test
     void aFileThatIsNoModelFailsWithAMessageAndTheJvmLives() throws IOException {
         Path junk = temp.resolve("junk.gguf");
         Files.writeString(junk, "GGUF but not really a model file");

@@ -102,8 +102,8 @@ public final class AdapterExtender implements AdapterBundles, SynchronousBundleL
 
     @Deactivate
     void deactivate() {
-        context.removeBundleListener(this);
         background.shutdownNow();
+        context.removeBundleListener(this);
         synchronized (this) {
             bundles.values().forEach(status -> status.serving().ifPresent(pool::unregister));
             bundles.clear();
@@ -112,6 +112,10 @@ public final class AdapterExtender implements AdapterBundles, SynchronousBundleL
 
     @Override
     public void bundleChanged(BundleEvent event) {
+        if (background.isShutdown()) {
+            // an event the framework was already delivering when the extender stopped
+            return;
+        }
         Bundle bundle = event.getBundle();
         switch (event.getType()) {
             case BundleEvent.STARTED -> serve(bundle);
