@@ -94,7 +94,7 @@ final class AdapterBundleFixtures {
             int[] prompt = reference.tokenize(PROMPT);
             for (String[] adapter : new String[][] {{"tenant-x", "1.0.0", "1"}, {"tenant-y", "1.0.0", "2"},
                     {"tenant-y", "2.0.0", "3"}, {"tenant-z", "1.0.0", "4"},
-                    {"tenant-w", "1.0.0", "6"}, {"tenant-w", "1.1.0", "7"}}) {
+                    {"tenant-w", "1.0.0", "6"}, {"tenant-w", "1.1.0", "7"}, {"dropped", "1.0.0", "8"}}) {
                 Path file = weights.resolve(adapter[0] + "-" + adapter[1] + ".gguf");
                 new SyntheticAdapter(8, 16, TARGETS, GgmlType.F32).write(ggml, file, "llama", packager.geometry(),
                         Long.parseLong(adapter[2]));

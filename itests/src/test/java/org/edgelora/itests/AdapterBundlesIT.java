@@ -207,6 +207,32 @@ public class AdapterBundlesIT {
     }
 
     @Test
+    public void aBundleDroppedIntoTheDropFolderIsServedAndDeletingItWithdrawsTheAdapter() throws Exception {
+        Path drop = Path.of(context.getProperty("edgelora.data")).resolve("adapters-drop");
+        Files.createDirectories(drop);
+        Path jar = Files.copy(folder.resolve("dropped-1.0.0.jar"), drop.resolve("dropped-1.0.0.jar"));
+        awaitServing("dropped", true);
+        assertGenerates("dropped@1.0.0", generate("dropped"));
+        Files.delete(jar);
+        awaitServing("dropped", false);
+        try {
+            generate("dropped");
+            fail("the adapter of a deleted bundle must not serve");
+        } catch (EdgeLoraException e) {
+            assertEquals(ErrorCode.ADAPTER_UNAVAILABLE, e.code());
+        }
+    }
+
+    /** fileinstall polls the drop folder every second. */
+    private void awaitServing(String name, boolean serving) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.status(name).isPresent() != serving && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(name + " served", serving, pool.status(name).isPresent());
+    }
+
+    @Test
     public void theShellInstallsUpdatesAndListsAdaptersFromTheRepository() throws Exception {
         CommandProcessor shell = context.getService(context.getServiceReference(CommandProcessor.class));
         java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();

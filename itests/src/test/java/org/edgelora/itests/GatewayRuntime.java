@@ -36,6 +36,7 @@ final class GatewayRuntime {
 
     static final String HTTP_PORT = "edgelora.itest.http.port";
     static final String CONFIG_DIR = "edgelora.itest.config";
+    static final String TELNET_PORT = "edgelora.itest.telnet.port";
 
     private GatewayRuntime() {}
 
@@ -54,6 +55,10 @@ final class GatewayRuntime {
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(port)));
         options.add(frameworkProperty("gosh.args").value("--nointeractive"));
         options.add(systemProperty(HTTP_PORT).value(Integer.toString(port)));
+        // every feature runs here, the remote shell too: on a port of its own
+        int telnetPort = freePort();
+        options.add(frameworkProperty("osgi.shell.telnet.port").value(Integer.toString(telnetPort)));
+        options.add(systemProperty(TELNET_PORT).value(Integer.toString(telnetPort)));
         options.add(systemProperty(CONFIG_DIR).value(config.toString()));
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
 

@@ -52,6 +52,30 @@ public class GatewayRuntimeIT {
         assertTrue("bundles not active: " + notActive, notActive.isEmpty());
     }
 
+    /** The remote shell (feature remote-shell) on loopback runs the gateway's commands, as an operator would over telnet. */
+    @Test
+    public void theRemoteShellRunsAdapterCommandsOnLoopback() throws Exception {
+        GatewayRuntime.awaitHttp("/health/ready", r -> r.statusCode() == 200, Duration.ofSeconds(60));
+        int port = Integer.parseInt(System.getProperty(GatewayRuntime.TELNET_PORT));
+        try (java.net.Socket telnet = new java.net.Socket("127.0.0.1", port)) {
+            telnet.setSoTimeout(10_000);
+            telnet.getOutputStream().write("adapter:pool\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            telnet.getOutputStream().flush();
+            StringBuilder seen = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!seen.toString().contains("hit rate") && System.nanoTime() < deadline) {
+                int read = telnet.getInputStream().read(buffer);
+                if (read < 0) {
+                    break;
+                }
+                seen.append(new String(buffer, 0, read, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            assertTrue(seen.toString(), seen.toString().contains("hit rate"));
+            telnet.getOutputStream().write("exit\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
     @Test
     public void readinessIsReportedOnceTheGatewayIsUp() throws Exception {
         HttpResponse<String> ready =

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Starts the gateway in the foreground: Felix with the bundles of the features in the bundle
@@ -60,7 +61,8 @@ public final class Main {
                     "edgelora.data", options.data().toString(),
                     "edgelora.config", options.config().toString()));
             options.port().ifPresent(p -> properties.put(HTTP_PORT, Integer.toString(p)));
-            bundles = FeatureRepository.open(options.repository()).bundles(options.features());
+            FeatureRepository repository = FeatureRepository.open(options.repository());
+            bundles = repository.bundles(selectFeatures(repository, options.features()));
         } catch (IOException | IllegalArgumentException e) {
             Console.error(e.getMessage());
             return EXIT_FAILED;
@@ -146,10 +148,30 @@ public final class Main {
     }
 
     /** The launcher's command line. */
+    /**
+     * Features an operator turns on by naming them in {@code --features}: the telnet remote shell
+     * gives whoever reaches its port full control of the gateway.
+     */
+    static final Set<String> OFF_BY_DEFAULT = Set.of("remote-shell");
+
+    /**
+     * The features to start: those named, or without names every feature of the repository but
+     * those off by default; a name with a leading {@code +} adds a feature to that default set
+     * ({@code --features +remote-shell}).
+     */
+    static List<String> selectFeatures(FeatureRepository repository, List<String> requested) {
+        List<String> named = requested.stream().filter(n -> !n.startsWith("+")).toList();
+        List<String> selected = new ArrayList<>(named.isEmpty()
+                ? repository.features().stream().map(FeatureRepository.Feature::name).filter(n -> !OFF_BY_DEFAULT.contains(n)).toList()
+                : named);
+        requested.stream().filter(n -> n.startsWith("+")).map(n -> n.substring(1)).forEach(selected::add);
+        return List.copyOf(selected);
+    }
+
     record LaunchOptions(Path repository, Path config, Path data, List<String> features, Optional<Integer> port) {
 
         static final String USAGE = "usage: edgelora-launcher --repository DIR --config DIR --data DIR"
-                + " [--features core,http,...] [--port N]";
+                + " [--features core,http,...|+remote-shell] [--port N]";
 
         static LaunchOptions parse(String[] args) {
             Path repository = null;
