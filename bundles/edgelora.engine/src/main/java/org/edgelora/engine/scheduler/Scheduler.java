@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -249,6 +250,7 @@ public final class Scheduler implements AutoCloseable {
             return false;
         }
         sequence.lease = lease;
+        sequence.ranOn = Optional.of(lease.adapter().toString());
         sequence.adapterSlot = lease.slot();
         sequence.adapterScale = lease.scale() * sequence.request.adapterScale();
         return true;
