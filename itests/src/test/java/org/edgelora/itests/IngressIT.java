@@ -66,7 +66,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 public class IngressIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int ADAPTERS = 8;
     private static final int MAX_TOKENS = 8;
     private static final String PROMPT = "Once upon a time";
@@ -122,7 +122,8 @@ public class IngressIT {
     public void thirtyTwoConcurrentRequestsOverEightAdaptersFromBothIngressesGetTheirAdaptersOutput() throws Exception {
         Map<String, String> solo = new HashMap<>();
         for (int i = 0; i < ADAPTERS; i++) {
-            HttpResponse<String> alone = http.send(completion(DEFAULT_KEY, "a" + i), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> alone = answer(http.sendAsync(completion(DEFAULT_KEY, "a" + i), HttpResponse.BodyHandlers.ofString()),
+                    "solo request on a" + i);
             assertEquals(alone.body(), 200, alone.statusCode());
             solo.put("a" + i, JSON.readTree(alone.body()).at("/choices/0/text").asText());
         }
@@ -144,7 +145,7 @@ public class IngressIT {
                 }
             }
             for (int i = 0; i < overHttp.size(); i++) {
-                HttpResponse<String> response = overHttp.get(i).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                HttpResponse<String> response = answer(overHttp.get(i), "HTTP request " + i + " on " + httpAdapters.get(i));
                 assertEquals(response.body(), 200, response.statusCode());
                 assertEquals("HTTP request " + i + " on " + httpAdapters.get(i), solo.get(httpAdapters.get(i)),
                         JSON.readTree(response.body()).at("/choices/0/text").asText());
@@ -240,6 +241,16 @@ public class IngressIT {
         assertEquals("the gateway's place is free", 0, gateway.stats().inFlight());
         long generated = engine.stats().generatedTokens() - generatedBefore;
         assertTrue("cancelled well before max_tokens: " + generated, generated < maxTokens / 2);
+    }
+
+    /** The response, or a failure that shows the state of the engine, the gateway and the pool. */
+    private HttpResponse<String> answer(CompletableFuture<HttpResponse<String>> response, String what) throws InterruptedException {
+        try {
+            return response.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(what + " unanswered: " + e + "; engine " + engine.stats() + ", gateway " + gateway.stats()
+                    + ", pool " + pool.stats() + " " + pool.adapters(), e);
+        }
     }
 
     private void awaitState(String adapter, AdapterState state) throws InterruptedException {

@@ -139,10 +139,11 @@ public class MqttEmbeddedBrokerIT {
         String original = Files.readString(brokerConfig);
         try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Files.writeString(brokerConfig, "port=" + squatter.getLocalPort() + "\nretrySeconds=1\n");
+            String inUse = "port 127.0.0.1:" + squatter.getLocalPort() + " is in use";
             HttpResponse<String> blocked = GatewayRuntime.awaitHttp("/health/ready",
-                    r -> r.statusCode() == 503 && status(r, "Embedded MQTT broker").equals("CRITICAL"), HEALTH_TIMEOUT);
-            assertTrue(blocked.body(), messages(blocked, "Embedded MQTT broker")
-                    .contains("port 127.0.0.1:" + squatter.getLocalPort() + " is in use"));
+                    r -> messages(r, "Embedded MQTT broker").contains(inUse), HEALTH_TIMEOUT);
+            assertEquals(blocked.body(), 503, blocked.statusCode());
+            assertEquals(blocked.body(), "CRITICAL", status(blocked, "Embedded MQTT broker"));
             assertEquals("HTTP goes on", 200, GatewayRuntime.awaitHttp("/v1/models", r -> true, HEALTH_TIMEOUT).statusCode());
         }
         // the port is free now: the broker starts without being told (the ingress still expects it on the first port)

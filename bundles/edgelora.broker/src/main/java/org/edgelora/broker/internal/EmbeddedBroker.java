@@ -47,7 +47,8 @@ public final class EmbeddedBroker implements HealthCheck {
     private final Thread starter;
     /** Set once listening; read by the health check and on deactivation. */
     private volatile Server server;
-    private volatile String failure = "starting";
+    /** Why the last attempt to start failed; null before the first attempt has failed. */
+    private volatile String failure;
     private volatile boolean closed;
 
     @Activate
@@ -140,8 +141,12 @@ public final class EmbeddedBroker implements HealthCheck {
 
     @Override
     public Result execute() {
-        return server != null
-                ? new Result(Result.Status.OK, "listening on " + address + " (MQTT 3.1.1)")
+        if (server != null) {
+            return new Result(Result.Status.OK, "listening on " + address + " (MQTT 3.1.1)");
+        }
+        // the first attempt takes a fraction of a second: no reason yet to call the gateway not ready
+        return failure == null
+                ? new Result(Result.Status.WARN, "starting on " + address)
                 : new Result(Result.Status.CRITICAL, "not listening on " + address + ": " + failure);
     }
 
