@@ -30,13 +30,15 @@ import org.ops4j.pax.exam.Option;
 /**
  * The gateway's runtime for Pax Exam: exactly the bundles of the feature descriptors and the framework
  * properties of {@code runtime-config/}, as the launcher starts them, with a private copy of the
- * configuration folder (so a test may write into it), its own data folder and a free HTTP port.
+ * configuration folder (so a test may write into it), its own data folder, a free HTTP port and a free
+ * port for the embedded MQTT broker (1883 may be taken by a broker on the machine).
  */
 final class GatewayRuntime {
 
     static final String HTTP_PORT = "edgelora.itest.http.port";
     static final String CONFIG_DIR = "edgelora.itest.config";
     static final String TELNET_PORT = "edgelora.itest.telnet.port";
+    static final String MQTT_PORT = "edgelora.itest.mqtt.port";
 
     private GatewayRuntime() {}
 
@@ -47,6 +49,9 @@ final class GatewayRuntime {
         Path config = copyConfiguration(root.resolve("runtime-config"), work.resolve("config"));
         Path data = work.resolve("data");
         int port = freePort();
+        int mqttPort = freePort();
+        setKey(config.resolve("org.edgelora.broker.cfg"), "port", Integer.toString(mqttPort));
+        setKey(config.resolve("org.edgelora.mqtt.cfg"), "brokerUrl", "tcp://127.0.0.1:" + mqttPort);
 
         List<Option> options = new ArrayList<>();
         Map<String, String> properties = FrameworkProperties.load(config, Map.of(
@@ -60,6 +65,9 @@ final class GatewayRuntime {
         options.add(frameworkProperty("osgi.shell.telnet.port").value(Integer.toString(telnetPort)));
         options.add(systemProperty(TELNET_PORT).value(Integer.toString(telnetPort)));
         options.add(systemProperty(CONFIG_DIR).value(config.toString()));
+        options.add(systemProperty(MQTT_PORT).value(Integer.toString(mqttPort)));
+        // as the launcher does: Moquette logs every packet at INFO
+        options.add(systemProperty("org.slf4j.simpleLogger.log.io.moquette").value("warn"));
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
 
         List<FeatureRepository.BundleEntry> bundles =
@@ -106,6 +114,17 @@ final class GatewayRuntime {
             }
         }
         return to;
+    }
+
+    /** Replaces the value of a plain {@code key=value} line of a configuration file. */
+    private static void setKey(Path file, String key, String value) throws IOException {
+        List<String> lines = Files.readAllLines(file).stream()
+                .map(line -> line.startsWith(key + "=") ? key + "=" + value : line)
+                .toList();
+        if (!lines.contains(key + "=" + value)) {
+            throw new IllegalStateException(file + " has no line " + key + "=...");
+        }
+        Files.write(file, lines);
     }
 
     private static int freePort() throws IOException {

@@ -45,9 +45,10 @@ public class HttpAdmissionIT {
     public void aSecondRequestWhileTheTenantsOnlyPlaceIsTakenGets429WithRetryAfter() throws Exception {
         GatewayRuntime.awaitHttp("/v1/models", r -> r.statusCode() == 200, Duration.ofSeconds(60));
         HttpClient http = HttpClient.newHttpClient();
-        // the streamed answer's headers come with its first chunk: from then on it holds the tenant's place
+        // the streamed answer's headers come with its first chunk: from then on it holds the tenant's place;
+        // 1,000 greedy tokens (no end of sequence among them) keep it for a second or more even on a fast machine
         HttpResponse<Stream<String>> first = http.send(request(
-                "{\"model\":\"base\",\"prompt\":\"Once upon a time\",\"max_tokens\":40,\"stream\":true}"),
+                "{\"model\":\"base\",\"prompt\":\"Once upon a time\",\"max_tokens\":1000,\"temperature\":0,\"stream\":true}"),
                 HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, first.statusCode());
 
@@ -65,6 +66,7 @@ public class HttpAdmissionIT {
         assertEquals(200, http.send(request("{\"model\":\"base\",\"prompt\":\"x\",\"max_tokens\":2}"),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
         assertTrue(events.size() > 2);
+        assertTrue(events.get(events.size() - 2), events.get(events.size() - 2).contains("\"finish_reason\":\"length\""));
     }
 
     private static HttpRequest request(String body) {

@@ -68,7 +68,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 public class MqttMosquittoIT {
 
     private static final String MOSQUITTO = "/usr/sbin/mosquitto";
-    private static final String PORT = "edgelora.itest.mqtt.port";
+    private static final String PORT = "edgelora.itest.mosquitto.port";
     private static final String WORK = "edgelora.itest.mqtt.work";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long REPLY_SECONDS = 60;
@@ -91,8 +91,11 @@ public class MqttMosquittoIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        // an external broker, as an operator sets one up: no embedded broker, MQTT 5
+        Files.delete(work.resolve("config/org.edgelora.broker.cfg"));
         Files.writeString(work.resolve("config/org.edgelora.mqtt.cfg"), String.join("\n",
                 "brokerUrl=tcp://127.0.0.1:" + port,
+                "mqttVersion=5",
                 "clientId=edgelora-itest-gateway",
                 "maxReconnectDelaySeconds=1", ""));
         options.add(systemProperty(PORT).value(Integer.toString(port)));

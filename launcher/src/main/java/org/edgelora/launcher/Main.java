@@ -145,6 +145,8 @@ public final class Main {
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
         System.getProperties().putIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
+        // the embedded broker (Moquette) logs every MQTT packet at INFO; edgelora.broker logs what matters
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.io.moquette", "warn");
     }
 
     /** The launcher's command line. */

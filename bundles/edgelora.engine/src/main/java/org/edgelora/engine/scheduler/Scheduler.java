@@ -250,7 +250,7 @@ public final class Scheduler implements AutoCloseable {
             return false;
         }
         sequence.lease = lease;
-        sequence.adapterVersion = Optional.of(lease.adapter().toString());
+        sequence.ranOn = Optional.of(lease.adapter().toString());
         sequence.adapterSlot = lease.slot();
         sequence.adapterScale = lease.scale() * sequence.request.adapterScale();
         return true;

@@ -37,13 +37,13 @@ final class Sequence implements Generation {
     TokenSampler sampler;
     /** The adapter lease while admitted, null on the base model or after release. */
     AdapterLease lease;
-    /** The adapter version the sequence runs on (name@version), once admitted; empty on the base model. */
-    Optional<String> adapterVersion = Optional.empty();
     /** The pool slot and scale every token of this sequence adds the LoRA delta of. */
     int adapterSlot = Batch.NO_ADAPTER;
     float adapterScale;
     /** The pending lease of a request on an adapter, null on the base model. */
     final CompletableFuture<AdapterLease> adapter;
+    /** name@version of the adapter it ran on, kept past the lease's release for the result; empty on the base model. */
+    Optional<String> ranOn = Optional.empty();
     private long firstStepNanos;
     private long firstTokenNanos;
     private long lastTokenNanos;
@@ -123,7 +123,7 @@ final class Sequence implements Generation {
                 generatedTokens > 1 ? Duration.ofNanos((lastTokenNanos - firstTokenNanos) / (generatedTokens - 1)) : Duration.ZERO,
                 Duration.ofNanos(now - submittedNanos));
         result.complete(new GenerationResult(request.requestId(), text.text(), reason,
-                new GenerationResult.Usage(request.prompt().length, generatedTokens), timings, adapterVersion));
+                new GenerationResult.Usage(request.prompt().length, generatedTokens), timings, ranOn));
     }
 
     void fail(RuntimeException error) {

@@ -1,21 +1,16 @@
 package org.edgelora.mqtt.internal;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.apache.felix.hc.api.HealthCheck;
+import org.apache.felix.hc.api.Result;
 import org.edgelora.api.engine.GenerationListener;
 import org.edgelora.api.error.EdgeLoraException;
 import org.edgelora.api.error.ErrorCode;
@@ -34,49 +29,50 @@ import org.slf4j.LoggerFactory;
  * The MQTT ingress (PID {@code org.edgelora.mqtt}): subscribes to {@code <prefix>/+/req} with QoS 1 on a
  * persistent session, hands each request to the {@link RequestGateway} and publishes the replies to
  * the request's MQTT 5 response topic with its correlation data, or else to
- * {@code <prefix>/<tenant>/res/<id>}. It requires its configuration so that it never first connects
- * with defaults, and connects in the background: activation never waits for a broker. A thread of its
- * own reconnects with back-off whenever the connection drops (Paho's automatic reconnect was seen to
- * give up after a broker restart); the broker keeps the session, and Paho resends the unacknowledged
- * replies on the new connection.
+ * {@code <prefix>/<tenant>/res/<id>}. It speaks MQTT 5 or, to brokers without it, MQTT 3.1.1.
+ * It requires its configuration so that it never first connects with defaults, and connects in the
+ * background: activation never waits for a broker. A thread of its own reconnects with back-off
+ * whenever the connection drops; the broker keeps the session, and Paho resends the unacknowledged
+ * replies on the new connection. As a Felix health check (tag {@code edgelora.ready}) it says whether
+ * it is connected.
  */
-@Component(service = {}, configurationPid = "org.edgelora.mqtt", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = HealthCheck.class, immediate = true, configurationPid = "org.edgelora.mqtt",
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        property = {HealthCheck.NAME + "=MQTT ingress", HealthCheck.TAGS + "=edgelora.ready"})
 @Designate(ocd = MqttIngressConfig.class)
-public final class MqttIngress implements MqttCallback {
+public final class MqttIngress implements BrokerConnection.Handler, HealthCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngress.class);
-    private static final int QOS = 1;
 
     private final RequestGateway gateway;
     private final Topics topics;
     private final MqttRequestParser parser;
-    private final MqttAsyncClient client;
-    private final MqttConnectionOptions options;
+    private final BrokerConnection connection;
     private final ReplyPublisher replies;
     private final Thread connector;
     private final int maxReconnectDelaySeconds;
+    private final Duration criticalAfter;
     /** Released when the connection drops: the connector then reconnects. */
     private final Semaphore connectionLost = new Semaphore(0);
     private volatile boolean closed;
+    /** When the ingress last had no connection since; for the health check. */
+    private volatile Instant unconnectedSince = Instant.now();
+    private volatile String lastFailure = "not connected yet";
 
     @Activate
-    public MqttIngress(@Reference RequestGateway gateway, MqttIngressConfig config) throws MqttException {
+    public MqttIngress(@Reference RequestGateway gateway, MqttIngressConfig config) throws IOException {
         this.gateway = gateway;
         this.topics = new Topics(config.topicPrefix(), config.sharedGroup());
         this.parser = new MqttRequestParser(config.defaultMaxTokens(), config.maxPayloadBytes());
         this.maxReconnectDelaySeconds = config.maxReconnectDelaySeconds();
-        // the session lives in the broker; in-flight replies live in memory across reconnections
-        this.client = new MqttAsyncClient(config.brokerUrl(), config.clientId(), new MemoryPersistence());
-        client.setCallback(this);
-        this.options = new MqttConnectionOptions();
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval((long) config.sessionExpirySeconds());
-        options.setAutomaticReconnect(false);
-        if (!config.username().isEmpty()) {
-            options.setUserName(config.username());
-            options.setPassword(config.password().getBytes(StandardCharsets.UTF_8));
-        }
-        this.replies = new ReplyPublisher(client);
+        this.criticalAfter = Duration.ofSeconds(config.criticalAfterSeconds());
+        this.connection = switch (config.mqttVersion()) {
+            case MqttIngressConfig.MQTT_5 -> new Mqtt5Connection(config, this);
+            case MqttIngressConfig.MQTT_3_1_1 -> new Mqtt311Connection(config, this);
+            default -> throw new IllegalArgumentException("mqttVersion must be " + MqttIngressConfig.MQTT_5 + " or "
+                    + MqttIngressConfig.MQTT_3_1_1 + ", was '" + config.mqttVersion() + "'");
+        };
+        this.replies = new ReplyPublisher(connection);
         this.connector = Thread.ofPlatform().name("edgelora-mqtt-connect").daemon().start(this::keepConnected);
     }
 
@@ -85,29 +81,18 @@ public final class MqttIngress implements MqttCallback {
         closed = true;
         connector.interrupt();
         replies.close();
-        try {
-            if (client.isConnected()) {
-                client.disconnect().waitForCompletion(2000);
-            }
-        } catch (MqttException e) {
-            LOG.debug("disconnect from {} failed", client.getServerURI(), e);
-        }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("closing the MQTT client failed", e);
-        }
+        connection.close();
     }
 
     /**
      * Connects, and after every loss of the connection connects again, with back-off between failures.
-     * Woken by {@link #disconnected}, it also looks every few seconds, so that a loss signalled while
+     * Woken by {@link #connectionLost}, it also looks every few seconds, so that a loss signalled while
      * it was still connecting is not missed.
      */
     private void keepConnected() {
         try {
             while (!closed) {
-                if (!client.isConnected()) {
+                if (!connection.isConnected()) {
                     connectWithBackOff();
                 }
                 connectionLost.tryAcquire(5, TimeUnit.SECONDS);
@@ -121,52 +106,52 @@ public final class MqttIngress implements MqttCallback {
         long delaySeconds = 1;
         while (!closed) {
             try {
-                client.connect(options).waitForCompletion();
-                subscribe();
+                // a session the broker kept has the subscription already; subscribing again is harmless
+                connection.connect(topics.requestFilter());
+                LOG.info("MQTT ingress connected to {} and subscribed to {}", connection.serverUri(), topics.requestFilter());
                 return;
-            } catch (MqttException e) {
-                LOG.info("MQTT broker {} not reachable ({}); retrying in {} s", client.getServerURI(), e.getMessage(), delaySeconds);
-                dropHalfOpenConnection();
+            } catch (IOException e) {
+                lastFailure = e.getMessage();
+                LOG.info("MQTT broker {} not reachable ({}); retrying in {} s", connection.serverUri(), e.getMessage(), delaySeconds);
             }
             Thread.sleep(delaySeconds * 1000);
             delaySeconds = Math.min(delaySeconds * 2, maxReconnectDelaySeconds);
         }
     }
 
-    /** Connected but not subscribed is of no use: the next attempt starts from scratch. */
-    private void dropHalfOpenConnection() {
-        if (client.isConnected()) {
-            try {
-                client.disconnectForcibly(1000);
-            } catch (MqttException e) {
-                LOG.debug("dropping the connection failed", e);
-            }
+    @Override
+    public void connectionLost(String reason) {
+        if (!closed) {
+            unconnectedSince = Instant.now();
+            lastFailure = "connection lost: " + reason;
+            LOG.warn("MQTT broker {} disconnected ({}); reconnecting", connection.serverUri(), reason);
+            connectionLost.release();
         }
     }
 
-    /** A session the broker kept has the subscription already; subscribing again is harmless. */
-    private void subscribe() throws MqttException {
-        client.subscribe(topics.requestFilter(), QOS);
-        LOG.info("MQTT ingress connected to {} and subscribed to {}", client.getServerURI(), topics.requestFilter());
+    /** OK while connected; WARN while reconnecting, CRITICAL once that has taken longer than criticalAfterSeconds. */
+    @Override
+    public Result execute() {
+        if (connection.isConnected()) {
+            return new Result(Result.Status.OK, "connected to " + connection.serverUri() + ", subscribed to " + topics.requestFilter());
+        }
+        Duration down = Duration.between(unconnectedSince, Instant.now());
+        String message = "not connected to " + connection.serverUri() + " for " + down.toSeconds() + " s (" + lastFailure
+                + "); reconnecting";
+        return new Result(down.compareTo(criticalAfter) < 0 ? Result.Status.WARN : Result.Status.CRITICAL, message);
     }
 
     @Override
-    public void connectComplete(boolean reconnect, String serverURI) {}
-
-    @Override
-    public void messageArrived(String topic, MqttMessage message) {
+    public void request(String topic, byte[] payload, String responseTopic, byte[] correlation) {
         try {
-            handle(topic, message);
+            handle(topic, payload, validResponseTopic(responseTopic), correlation);
         } catch (RuntimeException e) {
             // nothing a client sends may stop the subscription: Paho would drop the connection
             LOG.error("request on {} failed unexpectedly", topic, e);
         }
     }
 
-    private void handle(String topic, MqttMessage message) {
-        MqttProperties properties = message.getProperties();
-        String responseTopic = properties == null ? null : validResponseTopic(properties.getResponseTopic());
-        byte[] correlation = properties == null ? null : properties.getCorrelationData();
+    private void handle(String topic, byte[] payload, String responseTopic, byte[] correlation) {
         Optional<String> tenant = topics.tenantOf(topic);
         if (tenant.isEmpty()) {
             if (responseTopic != null) {
@@ -177,7 +162,7 @@ public final class MqttIngress implements MqttCallback {
         }
         MqttRequest request;
         try {
-            request = parser.parse(message.getPayload());
+            request = parser.parse(payload);
         } catch (MqttRequestParser.InvalidRequest invalid) {
             String to = responseTopic != null ? responseTopic
                     : invalid.requestId().map(id -> topics.replyTopic(tenant.get(), id)).orElse(topics.errorTopic(tenant.get()));
@@ -225,23 +210,4 @@ public final class MqttIngress implements MqttCallback {
     private static String validResponseTopic(String topic) {
         return topic == null || topic.isEmpty() || topic.contains("+") || topic.contains("#") ? null : topic;
     }
-
-    @Override
-    public void disconnected(MqttDisconnectResponse response) {
-        if (!closed) {
-            LOG.warn("MQTT broker {} disconnected ({}); reconnecting", client.getServerURI(), response.getReasonString());
-            connectionLost.release();
-        }
-    }
-
-    @Override
-    public void mqttErrorOccurred(MqttException exception) {
-        LOG.warn("MQTT error", exception);
-    }
-
-    @Override
-    public void deliveryComplete(IMqttToken token) {}
-
-    @Override
-    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
 }

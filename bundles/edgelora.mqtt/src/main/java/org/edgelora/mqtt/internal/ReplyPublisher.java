@@ -1,14 +1,10 @@
 package org.edgelora.mqtt.internal;
 
+import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +20,13 @@ final class ReplyPublisher implements AutoCloseable {
 
     private record Reply(String topic, byte[] correlationData, byte[] payload) {}
 
-    private final MqttAsyncClient client;
+    private final BrokerConnection connection;
     private final BlockingQueue<Reply> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    ReplyPublisher(MqttAsyncClient client) {
-        this.client = client;
+    ReplyPublisher(BrokerConnection connection) {
+        this.connection = connection;
         this.thread = Thread.ofPlatform().name("edgelora-mqtt-replies").daemon().unstarted(this::run);
         thread.start();
     }
@@ -55,24 +51,12 @@ final class ReplyPublisher implements AutoCloseable {
     }
 
     private void send(Reply reply) {
-        MqttMessage message = new MqttMessage(reply.payload());
-        message.setQos(1);
-        MqttProperties properties = new MqttProperties();
-        properties.setContentType("application/json");
-        if (reply.correlationData() != null) {
-            properties.setCorrelationData(reply.correlationData());
-        }
-        message.setProperties(properties);
         while (!closed) {
             try {
-                client.publish(reply.topic(), message);
-                return;
-            } catch (MqttException e) {
-                if (!retriable(e)) {
-                    LOG.warn("reply to {} dropped: {}", reply.topic(), e.toString());
+                if (connection.publish(reply.topic(), reply.correlationData(), reply.payload())) {
                     return;
                 }
-            } catch (IllegalArgumentException e) {
+            } catch (IOException e) {
                 LOG.warn("reply to {} dropped: {}", reply.topic(), e.getMessage());
                 return;
             }
@@ -82,14 +66,6 @@ final class ReplyPublisher implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    private static boolean retriable(MqttException e) {
-        return switch (e.getReasonCode()) {
-            case MqttClientException.REASON_CODE_MAX_INFLIGHT, MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED, MqttClientException.REASON_CODE_CLIENT_DISCONNECTING,
-                    MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS -> true;
-            default -> false;
-        };
     }
 
     @Override
