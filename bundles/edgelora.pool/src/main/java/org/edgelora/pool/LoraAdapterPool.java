@@ -187,6 +187,8 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
         }
         if (entry.slot >= 0 && entry.state != AdapterState.LOADING) {
             freeSlot(entry);
+            // a load waiting for a slot takes this one (unregistering frees a slot no lease closing announces)
+            startWaitingLoads();
         }
         // a retired version still loading frees its slot when the load ends
     }

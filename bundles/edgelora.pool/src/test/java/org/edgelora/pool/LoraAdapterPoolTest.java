@@ -69,6 +69,19 @@ class LoraAdapterPoolTest {
     }
 
     @Test
+    void unregisteringAPinnedAdapterGivesItsSlotToTheLoadWaitingForOne() {
+        try (LoraAdapterPool pool = pool(1)) {
+            pool.pin("a", true);
+            Fixtures.await(pool.load("a"));
+            CompletableFuture<AdapterLease> b = pool.acquire("b").toCompletableFuture();
+            assertFalse(b.isDone(), "the only slot holds a pinned adapter");
+            pool.unregister(new AdapterId("a", "1"));
+            Fixtures.await(b).close();
+            assertEquals(AdapterState.RESIDENT, pool.status("b").orElseThrow().state());
+        }
+    }
+
+    @Test
     void evictionNeverTakesASlotInUseAndTheWaitingLoadStartsWhenTheLeaseCloses() {
         try (LoraAdapterPool pool = pool(1)) {
             AdapterLease a = Fixtures.await(pool.acquire("a"));
