@@ -276,10 +276,11 @@ public final class LoraAdapterPool implements SlotPool, AutoCloseable {
     /** On the loader thread: reads and checks the file again (it may have changed) and fills the slot. */
     private void load(Entry entry, int slot) {
         long start = System.nanoTime();
-        RuntimeException failure = null;
+        Throwable failure = null;
         try (AdapterWeights weights = AdapterFiles.read(ggml, entry.descriptor.source(), geometry, settings)) {
             memory.write(slot, weights);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too: the requests waiting for this load must get an answer, never wait forever
             failure = e;
         }
         CompletableFuture<Void> loaded;
