@@ -105,12 +105,17 @@ class AdapterRouterTest {
 
         for (String id : List.of("r1", "r2", "r3")) {
             Selection selection = untrained.select(new SelectionRequest(id, "acme", MATH_PROMPT, ALL), PoolView.UNKNOWN, Optional.of("code-lora"));
-            assertEquals(Reason.BELOW_THRESHOLD_TENANT_DEFAULT, selection.reason());
+            assertEquals(Reason.NO_MODEL, selection.reason());
+            assertEquals(Optional.of("code-lora"), selection.adapter());
         }
+        Selection base = untrained.select(new SelectionRequest("r4", "acme", MATH_PROMPT, ALL), PoolView.UNKNOWN, Optional.empty());
+        assertEquals(Optional.empty(), base.adapter(), "no tenant default: the base model");
 
         List<DecisionLog.Decision> recent = log.recent(10);
-        assertEquals(List.of("r3", "r2"), recent.stream().map(d -> d.selection().requestId()).toList(), "bounded, newest first");
+        assertEquals(List.of("r4", "r3"), recent.stream().map(d -> d.selection().requestId()).toList(), "bounded, newest first");
         assertEquals("acme", recent.getFirst().tenant());
+        assertEquals(4L, log.counts().get(Reason.NO_MODEL), "every decision counted, beyond the log's capacity");
+        assertEquals(0L, log.counts().get(Reason.RESIDENT));
     }
 
     private static AdapterRouter router(int k, double threshold) {
