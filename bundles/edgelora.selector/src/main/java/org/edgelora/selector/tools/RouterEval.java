@@ -32,17 +32,7 @@ public final class RouterEval {
     private RouterEval() {}
 
     public static void main(String[] args) throws IOException {
-        Arguments arguments;
-        try {
-            arguments = new Arguments(args, Set.of("json", "skip-ties"));
-            arguments.path("train");
-            arguments.path("test");
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Arguments arguments = Arguments.ofMain(args, Set.of("json", "skip-ties"), USAGE, "train", "test");
         EvaluationReport report = run(arguments);
         System.out.print(report.toText());
         if (arguments.flag("json")) {

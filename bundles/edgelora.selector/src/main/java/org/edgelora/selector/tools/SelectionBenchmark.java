@@ -32,17 +32,7 @@ public final class SelectionBenchmark {
     private SelectionBenchmark() {}
 
     public static void main(String[] args) throws IOException {
-        Arguments arguments;
-        try {
-            arguments = new Arguments(args, Set.of());
-            arguments.path("train");
-            arguments.path("test");
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Arguments arguments = Arguments.ofMain(args, Set.of(), USAGE, "train", "test");
         List<RouterProfile> train = ProfileCsv.read(arguments.path("train"));
         List<RouterProfile> test = ProfileCsv.read(arguments.path("test"));
         List<String> names = ProfileCsv.defaultAdapterNames(train.getFirst().adapterCount());
