@@ -49,11 +49,15 @@ public final class RouterEval {
                 arguments.decimal("cost", defaults.cost()),
                 TrainingOptions.Target.valueOf(arguments.text("target", defaults.target().name()).toUpperCase(Locale.ROOT)),
                 arguments.flag("skip-ties") || defaults.skipTies());
-        List<String> names = ProfileCsv.defaultAdapterNames(train.getFirst().adapterCount());
-        RouterModel model = new RouterTrainer(options).train(
-                new TrainingSet(train.stream().map(row -> row.toLabelledPrompt(names)).toList()));
+        RouterModel model = train(train, options);
         SelectionPolicy policy = new SelectionPolicy(arguments.integer("k", 3), arguments.decimal("threshold", 0));
         return new RouterEvaluation(model, policy, arguments.integer("pool-slots", 2)).evaluate(test, bestSingle(train));
+    }
+
+    /** A router trained on profile rows, their score columns named adapter-0..adapter-n-1. */
+    static RouterModel train(List<RouterProfile> rows, TrainingOptions options) {
+        List<String> names = ProfileCsv.defaultAdapterNames(rows.getFirst().adapterCount());
+        return new RouterTrainer(options).train(new TrainingSet(rows.stream().map(row -> row.toLabelledPrompt(names)).toList()));
     }
 
     /** The adapter with the highest mean score over the rows. */
