@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +66,7 @@ public final class RouterSelector implements AdapterSelector, DecisionHistory {
         int k() default 3;
 
         @AttributeDefinition(min = "0", max = "1",
-                description = "Least score (the model's probability that the adapter does well) for an adapter to be chosen; below it the tenant's default adapter, else the base model.")
+                description = "Least score (the model's probability that the adapter does well) for an adapter to be chosen; below it the tenant's default adapter (org.edgelora.gateway), else the base model.")
         double threshold() default 0.2;
 
         @AttributeDefinition(required = false,
@@ -85,10 +84,6 @@ public final class RouterSelector implements AdapterSelector, DecisionHistory {
         @AttributeDefinition(required = false,
                 description = "Where the trained model is stored; empty for <edgelora.data>/router/model.bin.")
         String modelFile() default "";
-
-        @AttributeDefinition(required = false,
-                description = "Each tenant's default adapter, as tenant=adapter, used below the threshold.")
-        String[] tenantDefaults() default {};
 
         @AttributeDefinition(min = "1", description = "How many recent decisions are kept for the shell.")
         int decisionLogSize() default 1000;
@@ -111,7 +106,6 @@ public final class RouterSelector implements AdapterSelector, DecisionHistory {
 
     private final DecisionLog decisions;
     private final AdapterRouter router;
-    private final Map<String, String> tenantDefaults;
     private final Path modelFile;
     private final Config config;
     private final ScheduledExecutorService training;
@@ -126,7 +120,6 @@ public final class RouterSelector implements AdapterSelector, DecisionHistory {
         this.config = config;
         this.decisions = new DecisionLog(config.decisionLogSize());
         this.router = new AdapterRouter(new SelectionPolicy(config.k(), config.threshold()), decisions, Clock.systemUTC());
-        this.tenantDefaults = tenantDefaults(config.tenantDefaults());
         this.modelFile = config.modelFile().isBlank() ? dataFolder(context).resolve("router").resolve("model.bin") : Path.of(config.modelFile());
         this.training = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("edgelora-router-training").daemon().factory());
         training.scheduleWithFixedDelay(this::provisionIfExamplesChanged, 0, config.exampleCheckSeconds(), TimeUnit.SECONDS);
@@ -141,7 +134,7 @@ public final class RouterSelector implements AdapterSelector, DecisionHistory {
     public Selection select(SelectionRequest request) {
         AdapterPool current = pool;
         PoolView view = current == null ? PoolView.UNKNOWN : new PoolSnapshot(current);
-        return router.select(request, view, Optional.ofNullable(tenantDefaults.get(request.tenant())));
+        return router.select(request, view);
     }
 
     @Override
@@ -176,7 +169,7 @@ public final class RouterSelector implements AdapterSelector, DecisionHistory {
             outcome.model().ifPresentOrElse(router::install, router::uninstall);
             LOG.info("adapter router ({} adapter bundles with examples): {}", sources.size(), outcome.how());
         } catch (RuntimeException e) {
-            LOG.error("adapter router: training failed; selections fall back to tenant defaults", e);
+            LOG.error("adapter router: training failed; the previous model, if any, keeps choosing", e);
         }
     }
 
@@ -210,18 +203,6 @@ public final class RouterSelector implements AdapterSelector, DecisionHistory {
             LOG.error("adapter router: cannot read training examples {}: {}", csv, e.getMessage());
             return List.of();
         }
-    }
-
-    private static Map<String, String> tenantDefaults(String[] entries) {
-        Map<String, String> defaults = new HashMap<>();
-        for (String entry : entries) {
-            String[] tenantAdapter = entry.split("=", 2);
-            if (tenantAdapter.length != 2 || tenantAdapter[0].isBlank() || tenantAdapter[1].isBlank()) {
-                throw new IllegalArgumentException("tenantDefaults entry '" + entry + "' is not tenant=adapter");
-            }
-            defaults.put(tenantAdapter[0].strip(), tenantAdapter[1].strip());
-        }
-        return defaults;
     }
 
     private static Path dataFolder(BundleContext context) {

@@ -41,13 +41,10 @@ public final class AdapterRouter {
         return ranker.map(Ranker::model);
     }
 
-    /**
-     * @param tenantDefault the tenant's default adapter; ignored unless the tenant may use it and the pool
-     *                      can serve it
-     */
-    public Selection select(SelectionRequest request, PoolView pool, Optional<String> tenantDefault) {
+    /** The request's tenant default is ignored unless the tenant may use it and the pool can serve it. */
+    public Selection select(SelectionRequest request, PoolView pool) {
         List<String> candidates = request.allowedAdapters().stream().filter(pool::isServable).sorted().toList();
-        Optional<String> fallback = tenantDefault.filter(candidates::contains);
+        Optional<String> fallback = request.tenantDefault().filter(candidates::contains);
         Optional<Ranker> current = ranker;
         Selection selection = current
                 .map(r -> policy.select(request.requestId(), r.model().rank(r.features().of(request.prompt()), candidates),

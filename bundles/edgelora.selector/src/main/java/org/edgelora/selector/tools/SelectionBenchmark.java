@@ -56,7 +56,7 @@ public final class SelectionBenchmark {
             }
         };
         for (RouterProfile row : test) { // warm-up: let the JIT compile the path
-            router.select(new SelectionRequest("warm", "bench", row.prompt(), allowed), pool, Optional.empty());
+            router.select(new SelectionRequest("warm", "bench", row.prompt(), allowed, Optional.empty()), pool);
         }
         int rounds = arguments.integer("rounds", 5);
         long[] nanos = new long[test.size() * rounds];
@@ -64,7 +64,7 @@ public final class SelectionBenchmark {
         for (int round = 0; round < rounds; round++) {
             for (RouterProfile row : test) {
                 long t0 = System.nanoTime();
-                router.select(new SelectionRequest("r" + n, "bench", row.prompt(), allowed), pool, Optional.empty());
+                router.select(new SelectionRequest("r" + n, "bench", row.prompt(), allowed, Optional.empty()), pool);
                 nanos[n++] = System.nanoTime() - t0;
             }
         }
