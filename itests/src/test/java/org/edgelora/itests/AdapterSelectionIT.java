@@ -15,11 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
+import org.edgelora.engine.DemoModel;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.Before;
 import org.junit.Test;
@@ -34,10 +36,11 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
 
 /**
- * Model {@code auto} on the runtime's own selector: the demo adapter bundles ({@code bin/edgelora
- * demo-adapters}, each carrying example prompts) are installed one after the other, and a prompt like
- * one adapter's examples runs on that adapter once the selector has retrained in the background, with
- * the decision in {@code edgelora:decisions} and {@code /metrics}.
+ * Model {@code auto} on the runtime's own selector: with only an adapter bundle without examples there
+ * is no router model and {@code auto} runs on the base model; then the demo adapter bundles ({@code
+ * bin/edgelora demo-adapters}, each carrying example prompts) are installed one after the other, and a
+ * prompt like one adapter's examples runs on that adapter once the selector has retrained in the
+ * background, with the decision in {@code edgelora:decisions} and {@code /metrics}.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -45,6 +48,7 @@ public class AdapterSelectionIT {
 
     private static final String NAME = "adapter-selection";
     private static final String BUNDLES = "edgelora.itest.demo.bundles";
+    private static final String WITHOUT_EXAMPLES = "no-examples";
     /** The selector checks for new examples every 2 s, then trains in well under a second. */
     private static final Duration RETRAINED = Duration.ofSeconds(30);
 
@@ -59,17 +63,30 @@ public class AdapterSelectionIT {
         Path work = Path.of(System.getProperty("edgelora.itest.work")).resolve(NAME);
         Option[] runtime = GatewayRuntime.options(NAME);
         Path bundles = work.resolve("demo-bundles");
-        Path root = Path.of(System.getProperty("edgelora.root"));
-        // in a JVM of its own, as bin/edgelora runs it: writes the demo model into the runtime's data folder
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dedgelora.data=" + work.resolve("data"),
-                "-jar", root.resolve("tools/target/edgelora-tools.jar").toString(),
-                "demo-adapters", "--repository", work.resolve("demo-repository").toString(), "--drop", bundles.toString())
-                .inheritIO().start();
-        if (child.waitFor() != 0) {
-            throw new IOException("demo-adapters failed with exit code " + child.exitValue() + " (see above)");
-        }
+        Path data = work.resolve("data");
+        // a model stored by an earlier run would be used until the examples change: start without one
+        Files.deleteIfExists(data.resolve("router").resolve("model.bin"));
+        // writes the demo model into the runtime's data folder first
+        tool(data, "demo-adapters", "--repository", work.resolve("demo-repository").toString(), "--drop", bundles.toString());
+        Path weights = work.resolve("without-examples.gguf");
+        Path model = data.resolve("models").resolve(DemoModel.FILE_NAME);
+        tool(data, "synth-adapter", "--model", model.toString(), "--rank", "4", "--targets", "q,v", "--out", weights.toString());
+        tool(data, "package-adapter", "--from", weights.toString(), "--name", WITHOUT_EXAMPLES, "--version", "1.0.0",
+                "--base", model.toString(), "--out", bundles.toString());
         return OptionUtils.combine(runtime, CoreOptions.systemProperty(BUNDLES).value(bundles.toString()));
+    }
+
+    /** Runs a bin/edgelora tools command in a JVM of its own, as bin/edgelora does. */
+    private static void tool(Path data, String... command) throws IOException, InterruptedException {
+        Path root = Path.of(System.getProperty("edgelora.root"));
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Dedgelora.data=" + data,
+                "-jar", root.resolve("tools/target/edgelora-tools.jar").toString()));
+        line.addAll(List.of(command));
+        Process child = new ProcessBuilder(line).inheritIO().start();
+        if (child.waitFor() != 0) {
+            throw new IOException(command[0] + " failed with exit code " + child.exitValue() + " (see above)");
+        }
     }
 
     @Before
@@ -79,6 +96,10 @@ public class AdapterSelectionIT {
 
     @Test
     public void autoRunsOnTheAdapterWhoseExamplesThePromptResemblesAndFollowsAdaptersThatCome() throws Exception {
+        install(WITHOUT_EXAMPLES);
+        assertEquals("no examples, no model: the base model", "(base", auto("Write a SQL query that lists the customers."));
+        assertTrue(shell("edgelora:decisions 1"), shell("edgelora:decisions 1").contains("NO_MODEL"));
+
         install("demo-support");
         install("demo-sql");
         awaitChoice("Write a SQL query that lists the customers of each city.", "demo-sql");
@@ -98,6 +119,7 @@ public class AdapterSelectionIT {
         assertEquals("every selection counted, by reason: " + counted, autoRequests,
                 counted.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum(), 0);
         assertTrue(counted.toString(), counted.stream().anyMatch(l -> l.contains("reason=\"resident\"") && !l.endsWith(" 0.0")));
+        assertTrue(counted.toString(), counted.stream().anyMatch(l -> l.contains("reason=\"no_model\"") && !l.endsWith(" 0.0")));
     }
 
     private void install(String adapter) throws Exception {
@@ -129,7 +151,7 @@ public class AdapterSelectionIT {
         assertEquals(response.body(), 200, response.statusCode());
         autoRequests++;
         String newest = shell("edgelora:decisions 1").lines().skip(1).findFirst().orElseThrow();
-        // TIME TENANT REQUEST CHOICE REASON TOP-K: the choice is the fourth column
+        // TIME TENANT REQUEST CHOICE REASON TOP-K: the choice is the fourth column ("(base model)" for the base model)
         return newest.split("\\s+")[3];
     }
 
