@@ -21,6 +21,7 @@ import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.pool.AdapterFiles;
 import org.edgelora.pool.PoolSettings;
+import org.edgelora.selector.router.ExampleCsv;
 
 import aQute.bnd.osgi.Builder;
 import aQute.bnd.osgi.Constants;
@@ -72,6 +73,9 @@ public final class AdapterBundlePackager {
         PoolSettings anyAdapter = new PoolSettings(1, PoolSettings.MAX_RANK, Set.of(LoraTarget.values()), GgmlType.F32);
         AdapterDescriptor adapter = AdapterFiles.describe(ggml, new AdapterId(declaration.name(), declaration.version()),
                 source, geometry, anyAdapter);
+        if (declaration.examples().isPresent()) {
+            checkExamples(declaration.examples().get(), declaration.name());
+        }
         boolean peft = source.format() == AdapterSource.Format.PEFT;
         String weightsPath = WEIGHTS_FOLDER + (peft ? "peft" : "weights.gguf");
         Optional<String> examplesPath = declaration.examples().map(e -> WEIGHTS_FOLDER + "examples.csv");
@@ -123,6 +127,17 @@ public final class AdapterBundlePackager {
                 jar.putResource(inBundle + "/" + source.relativize(file).toString().replace(File.separatorChar, '/'),
                         new FileResource(file));
             }
+        }
+    }
+
+    /** The selector would skip a malformed examples file at run time; refused here, when it can still be fixed. */
+    private static void checkExamples(Path examples, String adapter) {
+        try {
+            if (ExampleCsv.read(examples, adapter).isEmpty()) {
+                throw new IllegalArgumentException(examples + " holds no example prompt");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("examples " + e.getMessage(), e);
         }
     }
 }

@@ -15,23 +15,47 @@ import org.edgelora.engine.DemoModel;
 import org.edgelora.llama.ggml.Ggml;
 import org.edgelora.llama.ggml.GgmlType;
 import org.edgelora.pool.SyntheticAdapter;
+import org.edgelora.selector.router.ExampleCsv;
 
 /**
  * {@code demo-adapters}: on a fresh start with the embedded defaults, a few adapter bundles for the
- * demo model, so that a newcomer sees adapters served at once. {@code bin/edgelora run} calls it
+ * demo model, so that a newcomer sees adapters served at once, and model {@code auto} choosing among
+ * them from their example prompts. {@code bin/edgelora run} calls it
  * when the drop folder does not exist yet.
  */
 final class DemoAdaptersCommand implements Command {
 
-    /** Name, tags and modules of each demo adapter: small, different ranks and modules. */
-    private record Demo(String name, String tags, int rank, Set<LoraTarget> targets) {
+    /**
+     * Name, tags and modules of each demo adapter (small, different ranks and modules), and the example
+     * prompts its bundle carries, from which the adapter selector learns what model {@code auto} should
+     * send to it.
+     */
+    private record Demo(String name, String tags, int rank, Set<LoraTarget> targets, List<String> examples) {
     }
 
     private static final List<Demo> DEMOS = List.of(
-            new Demo("demo-support", "support,chat", 8, EnumSet.of(LoraTarget.ATTN_Q, LoraTarget.ATTN_V)),
+            new Demo("demo-support", "support,chat", 8, EnumSet.of(LoraTarget.ATTN_Q, LoraTarget.ATTN_V), List.of(
+                    "My order has not arrived yet, can you help me track it?",
+                    "How do I reset my password? The reset email never comes.",
+                    "I was charged twice for my subscription, please refund me.",
+                    "The app crashes when I log in to my account, what should I do?",
+                    "Can I change the delivery address of an order I already placed?",
+                    "I want to cancel my subscription and close my account.")),
             new Demo("demo-sql", "sql,code", 16, EnumSet.of(LoraTarget.ATTN_Q, LoraTarget.ATTN_K, LoraTarget.ATTN_V,
-                    LoraTarget.ATTN_OUTPUT)),
-            new Demo("demo-sensors", "iot,summary", 4, EnumSet.of(LoraTarget.ATTN_Q, LoraTarget.ATTN_K)));
+                    LoraTarget.ATTN_OUTPUT), List.of(
+                    "Write a SQL query that counts the orders of each customer.",
+                    "SELECT the ten most recent rows from the events table.",
+                    "Join the users and orders tables on the user id column.",
+                    "How do I add an index to a column of a PostgreSQL table?",
+                    "Group the sales rows by month and sum the totals in SQL.",
+                    "Write a query that deletes duplicate rows from a table.")),
+            new Demo("demo-sensors", "iot,summary", 4, EnumSet.of(LoraTarget.ATTN_Q, LoraTarget.ATTN_K), List.of(
+                    "Summarize the temperature readings of sensor 12 over the last hour.",
+                    "The humidity sensor reports 95 percent, is that an anomaly?",
+                    "Give a short summary of today's vibration measurements of the pump.",
+                    "The battery voltage of device 7 dropped to 3.1 V, what does that mean?",
+                    "Report the average CO2 level per room from the sensor readings.",
+                    "Which devices have not sent a telemetry reading since midnight?")));
     private static final String VERSION = "1.0.0";
 
     @Override
@@ -75,8 +99,10 @@ final class DemoAdaptersCommand implements Command {
                 Path file = weights.resolve(demo.name() + ".gguf");
                 new SyntheticAdapter(demo.rank(), demo.rank(), demo.targets(), GgmlType.F16)
                         .write(ggml, file, "llama", packager.geometry(), 1000 + i);
+                Path examples = weights.resolve(demo.name() + "-examples.csv");
+                ExampleCsv.write(examples, demo.examples());
                 Path bundle = packager.write(file, new AdapterBundlePackager.Declaration(demo.name(), VERSION, Set.of(),
-                        PackageAdapterCommand.list(demo.tags()), Optional.empty()), repository);
+                        PackageAdapterCommand.list(demo.tags()), Optional.of(examples)), repository);
                 Files.copy(bundle, drop.resolve(bundle.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 out.println("demo adapter " + demo.name() + " " + VERSION + ": " + drop.resolve(bundle.getFileName()));
             }

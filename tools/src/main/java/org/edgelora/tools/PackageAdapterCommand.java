@@ -37,7 +37,7 @@ final class PackageAdapterCommand implements Command {
                 Options.Spec.required("base", "MODEL.gguf", "the base model it was trained for"),
                 Options.Spec.optional("tenants", "LIST", "", "tenants allowed to use it, comma-separated; empty: every tenant"),
                 Options.Spec.optional("tags", "LIST", "", "task tags, comma-separated"),
-                Options.Spec.optional("examples", "FILE", null, "a CSV of labelled example prompts for the adapter selector"),
+                Options.Spec.optional("examples", "FILE", null, "example prompts for the adapter selector: CSV with a header that has a column prompt, one prompt the adapter is good at per row"),
                 Options.Spec.required("out", "DIR", "the adapter repository folder (created if needed)"));
     }
 

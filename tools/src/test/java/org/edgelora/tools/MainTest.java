@@ -180,6 +180,23 @@ class MainTest {
         assertEquals(2, refused.status());
         assertTrue(refused.err().contains("package-adapter: "), refused.err());
         assertTrue(Files.notExists(repository.resolve("notanadapter-1.0.0.jar")));
+
+        Path examples = temp.resolve("sql-examples.csv");
+        Files.writeString(examples, "prompt\n\"Join users and orders, then count\"\nSELECT the newest rows\n");
+        Run withExamples = run("package-adapter", "--from", adapter.toString(), "--name", "sql", "--version", "1.3.0",
+                "--base", model.toString(), "--examples", examples.toString(), "--out", repository.toString());
+        assertEquals(0, withExamples.status(), withExamples.err());
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(repository.resolve("sql-1.3.0.jar").toFile())) {
+            String path = jar.getManifest().getMainAttributes().getValue("EdgeLoRA-Adapter-Examples");
+            assertEquals(Files.readString(examples), new String(jar.getInputStream(jar.getEntry(path)).readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Path noPromptColumn = temp.resolve("text-examples.csv");
+        Files.writeString(noPromptColumn, "text\nSELECT the newest rows\n");
+        Run badExamples = run("package-adapter", "--from", adapter.toString(), "--name", "sql", "--version", "1.4.0",
+                "--base", model.toString(), "--examples", noPromptColumn.toString(), "--out", repository.toString());
+        assertEquals(2, badExamples.status());
+        assertTrue(badExamples.err().contains("no column 'prompt'"), badExamples.err());
+        assertTrue(Files.notExists(repository.resolve("sql-1.4.0.jar")));
     }
 
     @Test

@@ -24,7 +24,8 @@ import org.edgelora.api.adapter.LoraTarget;
  * @param tenants   the tenants allowed to use it; empty means every tenant
  * @param tags      task tags
  * @param weights   the path of the weights inside the bundle
- * @param examples  the path of a CSV of example prompts inside the bundle (columns prompt, label)
+ * @param examples  the path of a CSV of example prompts inside the bundle: a header with a column
+ *                  {@code prompt}, each row a prompt the adapter is good at (the selector's ExampleCsv)
  */
 public record AdapterManifest(String name, String version, int rank, float alpha, Set<LoraTarget> targets,
                               String baseModel, Set<String> tenants, Set<String> tags, String weights,

@@ -19,7 +19,12 @@ public record Selection(String requestId, Optional<String> adapter, List<ScoredA
         /** No candidate reached the threshold: the tenant's default adapter. */
         BELOW_THRESHOLD_TENANT_DEFAULT,
         /** No candidate reached the threshold and the tenant has no default: the base model. */
-        BELOW_THRESHOLD_BASE
+        BELOW_THRESHOLD_BASE,
+        /**
+         * No router model yet (no adapter carries examples and no profile CSV is configured, or the first
+         * training is still running): the tenant's default adapter if it has one, otherwise the base model.
+         */
+        NO_MODEL
     }
 
     public record ScoredAdapter(String adapter, double score) {}

@@ -66,7 +66,10 @@ final class AdapterResolver {
                     ? Optional.of(checkNamed(policy, named.name()))
                     : Optional.empty();
         }
-        Selection selection = selector.select(new SelectionRequest(requestId, policy.tenant(), selectorText(prompt), candidates));
+        Optional<String> tenantDefault = policy.defaultChoice() instanceof AdapterChoice.Named named
+                ? Optional.of(named.name()) : Optional.empty();
+        Selection selection = selector.select(new SelectionRequest(requestId, policy.tenant(), selectorText(prompt), candidates,
+                tenantDefault));
         return selection.adapter();
     }
 

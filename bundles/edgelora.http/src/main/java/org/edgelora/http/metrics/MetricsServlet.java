@@ -2,6 +2,7 @@ package org.edgelora.http.metrics;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Locale;
 import java.util.Set;
 
 import io.prometheus.metrics.core.metrics.Counter;
@@ -28,6 +29,7 @@ import org.edgelora.api.gateway.FinishedRequest;
 import org.edgelora.api.gateway.GatewayStats;
 import org.edgelora.api.gateway.RequestGateway;
 import org.edgelora.api.gateway.RequestObserver;
+import org.edgelora.api.selector.AdapterSelector;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -39,7 +41,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 /**
  * {@code GET /metrics} in Prometheus text format: every request the gateway finishes, from either
  * ingress (it is a {@link RequestObserver}), by ingress, tenant and adapter, with token counts and
- * latency histograms; and, read at scrape time, the queue depths and the adapter pool's counters.
+ * latency histograms; and, read at scrape time, the queue depths, the adapter pool's counters and the
+ * adapter selector's decisions by reason.
  * The registry is this component's own, so a restart of the bundle starts the counters afresh.
  */
 @Component(service = {Servlet.class, RequestObserver.class})
@@ -69,6 +72,9 @@ public final class MetricsServlet extends HttpServlet implements RequestObserver
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile AdapterPool pool;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile AdapterSelector selector;
 
     public MetricsServlet() {
         requests = Counter.builder().name("edgelora_requests").help("Requests the gateway finished, by outcome (ok or an error code)")
@@ -106,6 +112,15 @@ public final class MetricsServlet extends HttpServlet implements RequestObserver
                         for (AdapterStatus status : current.adapters()) {
                             cb.call(status.hits(), status.descriptor().id().name());
                         }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("edgelora_selector_decisions")
+                .help("Adapters the selector chose for model auto since it started, by reason: resident, best_score, "
+                        + "below_threshold_tenant_default, below_threshold_base, no_model")
+                .labelNames("reason").callback(cb -> {
+                    AdapterSelector current = selector;
+                    if (current != null) {
+                        current.decisionCounts().forEach((reason, count) -> cb.call(count, reason.name().toLowerCase(Locale.ROOT)));
                     }
                 }).register(registry);
     }

@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.Optional;
 
 import org.edgelora.api.selector.Selection;
+import org.edgelora.api.selector.Selection.Reason;
 import org.edgelora.api.selector.Selection.ScoredAdapter;
 import org.edgelora.api.selector.SelectionRequest;
 
 /**
  * Chooses an adapter for a request: ranks the adapters the tenant may use and the pool can serve with
- * the current model, applies the {@link SelectionPolicy} and records the decision. Until a model is
- * installed (training runs in the background) every request falls back as if below the threshold.
+ * the current model, applies the {@link SelectionPolicy} and records the decision. Without a model
+ * (no examples, or training still running in the background) every request gets the tenant's default
+ * or the base model, recorded as {@link Reason#NO_MODEL}.
  */
 public final class AdapterRouter {
 
@@ -30,20 +32,24 @@ public final class AdapterRouter {
         ranker = Optional.of(new Ranker(model, new PromptFeatures(model.features())));
     }
 
+    /** Back to no model: the examples are gone. */
+    public void uninstall() {
+        ranker = Optional.empty();
+    }
+
     public Optional<RouterModel> model() {
         return ranker.map(Ranker::model);
     }
 
-    /**
-     * @param tenantDefault the tenant's default adapter; ignored unless the tenant may use it and the pool
-     *                      can serve it
-     */
-    public Selection select(SelectionRequest request, PoolView pool, Optional<String> tenantDefault) {
+    /** The request's tenant default is ignored unless the tenant may use it and the pool can serve it. */
+    public Selection select(SelectionRequest request, PoolView pool) {
         List<String> candidates = request.allowedAdapters().stream().filter(pool::isServable).sorted().toList();
-        List<ScoredAdapter> ranked = ranker.map(r -> r.model().rank(r.features().of(request.prompt()), candidates))
-                .orElse(List.of());
-        Optional<String> fallback = tenantDefault.filter(candidates::contains);
-        Selection selection = policy.select(request.requestId(), ranked, pool::isResident, fallback);
+        Optional<String> fallback = request.tenantDefault().filter(candidates::contains);
+        Optional<Ranker> current = ranker;
+        Selection selection = current
+                .map(r -> policy.select(request.requestId(), r.model().rank(r.features().of(request.prompt()), candidates),
+                        pool::isResident, fallback))
+                .orElseGet(() -> new Selection(request.requestId(), fallback, List.of(), Reason.NO_MODEL));
         log.record(new DecisionLog.Decision(clock.instant(), request.tenant(), selection));
         return selection;
     }

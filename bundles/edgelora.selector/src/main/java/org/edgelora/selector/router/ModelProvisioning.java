@@ -32,7 +32,7 @@ public final class ModelProvisioning {
         if (examples.isEmpty() || examples.get().examples().isEmpty()) {
             return new Outcome(current, current.isPresent()
                     ? "using " + stored + " (no training examples configured)"
-                    : stored + " and no training examples: selections fall back to tenant defaults");
+                    : stored + " and no training examples: selections fall back to the tenant's default adapter or the base model (reason NO_MODEL)");
         }
         TrainingSet trainingSet = examples.get();
         if (current.isPresent() && current.get().trainedOn().equals(RouterTrainer.trainingId(trainingSet, options))) {

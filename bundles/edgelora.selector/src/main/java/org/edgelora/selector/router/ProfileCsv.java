@@ -39,15 +39,7 @@ public final class ProfileCsv {
     }
 
     public static List<RouterProfile> read(Reader reader, String source) throws IOException {
-        List<List<String>> records;
-        try (MappingIterator<List<String>> parsed = CSV.readerForListOf(String.class).readValues(reader)) {
-            records = parsed.readAll();
-        } catch (JacksonException e) {
-            throw new IOException(source + ": " + e.getOriginalMessage(), e);
-        }
-        if (records.isEmpty()) {
-            throw new IOException(source + " is empty");
-        }
+        List<List<String>> records = records(reader, source);
         List<String> header = records.getFirst();
         int adapters = (int) header.stream().filter(h -> h.startsWith(SCORE_PREFIX)).count();
         List<String> columns = columns(adapters);
@@ -67,20 +59,43 @@ public final class ProfileCsv {
         return rows;
     }
 
-    public static void write(Path file, List<RouterProfile> rows) throws IOException {
-        int adapters = rows.isEmpty() ? 0 : rows.getFirst().adapterCount();
+    /** The file's records, the header first; never empty. */
+    static List<List<String>> records(Reader reader, String source) throws IOException {
+        List<List<String>> records;
+        try (MappingIterator<List<String>> parsed = CSV.readerForListOf(String.class).readValues(reader)) {
+            records = parsed.readAll();
+        } catch (JacksonException e) {
+            throw new IOException(source + ": " + e.getOriginalMessage(), e);
+        }
+        if (records.isEmpty()) {
+            throw new IOException(source + " is empty");
+        }
+        return records;
+    }
+
+    /** Writes records (the header first) as RFC 4180 CSV. */
+    static void writeRecords(Path file, List<List<String>> records) throws IOException {
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              SequenceWriter csv = CSV.writerFor(String[].class).with(CsvSchema.emptySchema()).writeValues(writer)) {
-            csv.write(columns(adapters).toArray(String[]::new));
-            for (RouterProfile row : rows) {
-                List<String> fields = new ArrayList<>();
-                fields.add(row.prompt());
-                fields.add(row.task());
-                IntStream.range(0, adapters).forEach(j -> fields.add(Double.toString(row.score(j))));
-                fields.add(row.labels().toString());
-                csv.write(fields.toArray(String[]::new));
+            for (List<String> record : records) {
+                csv.write(record.toArray(String[]::new));
             }
         }
+    }
+
+    public static void write(Path file, List<RouterProfile> rows) throws IOException {
+        int adapters = rows.isEmpty() ? 0 : rows.getFirst().adapterCount();
+        List<List<String>> records = new ArrayList<>();
+        records.add(columns(adapters));
+        for (RouterProfile row : rows) {
+            List<String> fields = new ArrayList<>();
+            fields.add(row.prompt());
+            fields.add(row.task());
+            IntStream.range(0, adapters).forEach(j -> fields.add(Double.toString(row.score(j))));
+            fields.add(row.labels().toString());
+            records.add(fields);
+        }
+        writeRecords(file, records);
     }
 
     /** The names the runtime gives the adapters of score columns 0..n-1 when none are configured. */

@@ -1,6 +1,7 @@
 package org.edgelora.selector.tools;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -30,6 +31,31 @@ final class Arguments {
             } else {
                 throw new IllegalArgumentException("--" + name + " needs a value");
             }
+        }
+    }
+
+    /**
+     * The arguments of a tool's main: with {@code --help} prints the usage and exits 0; on a usage error
+     * prints it with the usage and exits 2.
+     *
+     * @param required the options that must be given
+     */
+    static Arguments ofMain(String[] args, Set<String> flagNames, String usage, String... required) {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println(usage);
+            System.exit(0);
+        }
+        try {
+            Arguments arguments = new Arguments(args, flagNames);
+            for (String name : required) {
+                arguments.path(name);
+            }
+            return arguments;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(usage);
+            System.exit(2);
+            throw e; // not reached: System.exit does not return
         }
     }
 

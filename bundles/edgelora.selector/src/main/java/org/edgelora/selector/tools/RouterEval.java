@@ -32,17 +32,7 @@ public final class RouterEval {
     private RouterEval() {}
 
     public static void main(String[] args) throws IOException {
-        Arguments arguments;
-        try {
-            arguments = new Arguments(args, Set.of("json", "skip-ties"));
-            arguments.path("train");
-            arguments.path("test");
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Arguments arguments = Arguments.ofMain(args, Set.of("json", "skip-ties"), USAGE, "train", "test");
         EvaluationReport report = run(arguments);
         System.out.print(report.toText());
         if (arguments.flag("json")) {
@@ -59,11 +49,15 @@ public final class RouterEval {
                 arguments.decimal("cost", defaults.cost()),
                 TrainingOptions.Target.valueOf(arguments.text("target", defaults.target().name()).toUpperCase(Locale.ROOT)),
                 arguments.flag("skip-ties") || defaults.skipTies());
-        List<String> names = ProfileCsv.defaultAdapterNames(train.getFirst().adapterCount());
-        RouterModel model = new RouterTrainer(options).train(
-                new TrainingSet(train.stream().map(row -> row.toLabelledPrompt(names)).toList()));
+        RouterModel model = train(train, options);
         SelectionPolicy policy = new SelectionPolicy(arguments.integer("k", 3), arguments.decimal("threshold", 0));
         return new RouterEvaluation(model, policy, arguments.integer("pool-slots", 2)).evaluate(test, bestSingle(train));
+    }
+
+    /** A router trained on profile rows, their score columns named adapter-0..adapter-n-1. */
+    static RouterModel train(List<RouterProfile> rows, TrainingOptions options) {
+        List<String> names = ProfileCsv.defaultAdapterNames(rows.getFirst().adapterCount());
+        return new RouterTrainer(options).train(new TrainingSet(rows.stream().map(row -> row.toLabelledPrompt(names)).toList()));
     }
 
     /** The adapter with the highest mean score over the rows. */

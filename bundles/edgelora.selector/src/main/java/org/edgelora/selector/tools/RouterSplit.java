@@ -31,17 +31,7 @@ public final class RouterSplit {
     private RouterSplit() {}
 
     public static void main(String[] args) throws IOException {
-        Arguments arguments;
-        try {
-            arguments = new Arguments(args, Set.of());
-            arguments.path("input");
-            arguments.path("out");
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Arguments arguments = Arguments.ofMain(args, Set.of(), USAGE, "input", "out");
         List<RouterProfile> rows = ProfileCsv.read(arguments.path("input"));
         Split split = split(rows, arguments.number("seed", DEFAULT_SEED), arguments.decimal("test-share", DEFAULT_TEST_SHARE));
         Path out = arguments.path("out");

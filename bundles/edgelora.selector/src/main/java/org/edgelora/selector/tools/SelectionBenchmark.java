@@ -32,17 +32,7 @@ public final class SelectionBenchmark {
     private SelectionBenchmark() {}
 
     public static void main(String[] args) throws IOException {
-        Arguments arguments;
-        try {
-            arguments = new Arguments(args, Set.of());
-            arguments.path("train");
-            arguments.path("test");
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Arguments arguments = Arguments.ofMain(args, Set.of(), USAGE, "train", "test");
         List<RouterProfile> train = ProfileCsv.read(arguments.path("train"));
         List<RouterProfile> test = ProfileCsv.read(arguments.path("test"));
         List<String> names = ProfileCsv.defaultAdapterNames(train.getFirst().adapterCount());
@@ -66,7 +56,7 @@ public final class SelectionBenchmark {
             }
         };
         for (RouterProfile row : test) { // warm-up: let the JIT compile the path
-            router.select(new SelectionRequest("warm", "bench", row.prompt(), allowed), pool, Optional.empty());
+            router.select(new SelectionRequest("warm", "bench", row.prompt(), allowed, Optional.empty()), pool);
         }
         int rounds = arguments.integer("rounds", 5);
         long[] nanos = new long[test.size() * rounds];
@@ -74,7 +64,7 @@ public final class SelectionBenchmark {
         for (int round = 0; round < rounds; round++) {
             for (RouterProfile row : test) {
                 long t0 = System.nanoTime();
-                router.select(new SelectionRequest("r" + n, "bench", row.prompt(), allowed), pool, Optional.empty());
+                router.select(new SelectionRequest("r" + n, "bench", row.prompt(), allowed, Optional.empty()), pool);
                 nanos[n++] = System.nanoTime() - t0;
             }
         }

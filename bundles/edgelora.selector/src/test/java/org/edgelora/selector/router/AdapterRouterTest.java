@@ -38,7 +38,7 @@ class AdapterRouterTest {
 
     @Test
     void choosesTheBestAdapterWhenNoneOfTheTopKIsResident() {
-        Selection selection = router(3, 0).select(request(MATH_PROMPT, ALL), new Resident(Set.of()), Optional.empty());
+        Selection selection = router(3, 0).select(request(MATH_PROMPT, ALL, Optional.empty()), new Resident(Set.of()));
 
         assertEquals(Optional.of("math-lora"), selection.adapter());
         assertEquals(Reason.BEST_SCORE, selection.reason());
@@ -47,9 +47,9 @@ class AdapterRouterTest {
 
     @Test
     void prefersAResidentAdapterAmongTheTopK() {
-        String second = router(3, 0).select(request(MATH_PROMPT, ALL), PoolView.UNKNOWN, Optional.empty()).topK().get(1).adapter();
+        String second = router(3, 0).select(request(MATH_PROMPT, ALL, Optional.empty()), PoolView.UNKNOWN).topK().get(1).adapter();
 
-        Selection selection = router(2, 0).select(request(MATH_PROMPT, ALL), new Resident(Set.of(second)), Optional.empty());
+        Selection selection = router(2, 0).select(request(MATH_PROMPT, ALL, Optional.empty()), new Resident(Set.of(second)));
 
         assertEquals(Optional.of(second), selection.adapter());
         assertEquals(Reason.RESIDENT, selection.reason());
@@ -57,10 +57,10 @@ class AdapterRouterTest {
 
     @Test
     void ignoresAResidentAdapterOutsideTheTopK() {
-        List<ScoredAdapter> ranked = router(3, 0).select(request(MATH_PROMPT, ALL), PoolView.UNKNOWN, Optional.empty()).topK();
+        List<ScoredAdapter> ranked = router(3, 0).select(request(MATH_PROMPT, ALL, Optional.empty()), PoolView.UNKNOWN).topK();
         String third = ranked.get(2).adapter();
 
-        Selection selection = router(2, 0).select(request(MATH_PROMPT, ALL), new Resident(Set.of(third)), Optional.empty());
+        Selection selection = router(2, 0).select(request(MATH_PROMPT, ALL, Optional.empty()), new Resident(Set.of(third)));
 
         assertEquals(Optional.of(ranked.getFirst().adapter()), selection.adapter());
         assertEquals(Reason.BEST_SCORE, selection.reason());
@@ -71,8 +71,8 @@ class AdapterRouterTest {
     void belowTheThresholdTheTenantDefaultThenTheBaseModel() {
         AdapterRouter strict = router(3, 0.999);
 
-        Selection withDefault = strict.select(request(MATH_PROMPT, ALL), PoolView.UNKNOWN, Optional.of("code-lora"));
-        Selection withoutDefault = strict.select(request(MATH_PROMPT, ALL), PoolView.UNKNOWN, Optional.empty());
+        Selection withDefault = strict.select(request(MATH_PROMPT, ALL, Optional.of("code-lora")), PoolView.UNKNOWN);
+        Selection withoutDefault = strict.select(request(MATH_PROMPT, ALL, Optional.empty()), PoolView.UNKNOWN);
 
         assertEquals(Optional.of("code-lora"), withDefault.adapter());
         assertEquals(Reason.BELOW_THRESHOLD_TENANT_DEFAULT, withDefault.reason());
@@ -84,7 +84,7 @@ class AdapterRouterTest {
     void respectsTheTenantsAllowedAdapters() {
         Set<String> allowed = Set.of("french-lora", "code-lora");
 
-        Selection selection = router(3, 0).select(request(MATH_PROMPT, allowed), new Resident(Set.of("math-lora")), Optional.empty());
+        Selection selection = router(3, 0).select(request(MATH_PROMPT, allowed, Optional.empty()), new Resident(Set.of("math-lora")));
 
         assertTrue(selection.adapter().filter(allowed::contains).isPresent(), selection.toString());
         assertTrue(selection.topK().stream().map(ScoredAdapter::adapter).allMatch(allowed::contains), selection.toString());
@@ -92,7 +92,7 @@ class AdapterRouterTest {
 
     @Test
     void aTenantDefaultTheTenantMayNotUseIsNotChosen() {
-        Selection selection = router(3, 0.999).select(request(MATH_PROMPT, Set.of("french-lora")), PoolView.UNKNOWN, Optional.of("code-lora"));
+        Selection selection = router(3, 0.999).select(request(MATH_PROMPT, Set.of("french-lora"), Optional.of("code-lora")), PoolView.UNKNOWN);
 
         assertEquals(Reason.BELOW_THRESHOLD_BASE, selection.reason());
         assertEquals(Optional.empty(), selection.adapter());
@@ -104,13 +104,18 @@ class AdapterRouterTest {
         AdapterRouter untrained = new AdapterRouter(new SelectionPolicy(3, 0), log, fixedClock());
 
         for (String id : List.of("r1", "r2", "r3")) {
-            Selection selection = untrained.select(new SelectionRequest(id, "acme", MATH_PROMPT, ALL), PoolView.UNKNOWN, Optional.of("code-lora"));
-            assertEquals(Reason.BELOW_THRESHOLD_TENANT_DEFAULT, selection.reason());
+            Selection selection = untrained.select(new SelectionRequest(id, "acme", MATH_PROMPT, ALL, Optional.of("code-lora")), PoolView.UNKNOWN);
+            assertEquals(Reason.NO_MODEL, selection.reason());
+            assertEquals(Optional.of("code-lora"), selection.adapter());
         }
+        Selection base = untrained.select(new SelectionRequest("r4", "acme", MATH_PROMPT, ALL, Optional.empty()), PoolView.UNKNOWN);
+        assertEquals(Optional.empty(), base.adapter(), "no tenant default: the base model");
 
         List<DecisionLog.Decision> recent = log.recent(10);
-        assertEquals(List.of("r3", "r2"), recent.stream().map(d -> d.selection().requestId()).toList(), "bounded, newest first");
+        assertEquals(List.of("r4", "r3"), recent.stream().map(d -> d.selection().requestId()).toList(), "bounded, newest first");
         assertEquals("acme", recent.getFirst().tenant());
+        assertEquals(4L, log.counts().get(Reason.NO_MODEL), "every decision counted, beyond the log's capacity");
+        assertEquals(0L, log.counts().get(Reason.RESIDENT));
     }
 
     private static AdapterRouter router(int k, double threshold) {
@@ -119,8 +124,8 @@ class AdapterRouterTest {
         return router;
     }
 
-    private static SelectionRequest request(String prompt, Set<String> allowed) {
-        return new SelectionRequest("req-1", "acme", prompt, allowed);
+    private static SelectionRequest request(String prompt, Set<String> allowed, Optional<String> tenantDefault) {
+        return new SelectionRequest("req-1", "acme", prompt, allowed, tenantDefault);
     }
 
     private static Clock fixedClock() {

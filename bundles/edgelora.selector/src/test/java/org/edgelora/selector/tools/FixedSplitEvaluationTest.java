@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import org.edgelora.selector.router.ProfileCsv;
 import org.edgelora.selector.router.RouterModel;
 import org.edgelora.selector.router.RouterProfile;
-import org.edgelora.selector.router.RouterTrainer;
 import org.edgelora.selector.router.SelectionPolicy;
 import org.edgelora.selector.router.TrainingOptions;
-import org.edgelora.selector.router.TrainingSet;
 import org.junit.jupiter.api.Test;
 
 /** The shipped router on the fixed split of the shared router-profiles.csv; skipped where it is absent. */
@@ -29,9 +26,7 @@ class FixedSplitEvaluationTest {
                 "router-profiles.csv not found (system property edgelora.shared=" + shared + "): skipped");
 
         RouterSplit.Split split = RouterSplit.split(ProfileCsv.read(csv), RouterSplit.DEFAULT_SEED, RouterSplit.DEFAULT_TEST_SHARE);
-        List<String> names = ProfileCsv.defaultAdapterNames(split.train().getFirst().adapterCount());
-        RouterModel model = new RouterTrainer(TrainingOptions.DEFAULT)
-                .train(new TrainingSet(split.train().stream().map(row -> row.toLabelledPrompt(names)).toList()));
+        RouterModel model = RouterEval.train(split.train(), TrainingOptions.DEFAULT);
         EvaluationReport report = new RouterEvaluation(model, new SelectionPolicy(3, 0), 2)
                 .evaluate(split.test(), RouterEval.bestSingle(split.train()));
 
