@@ -164,7 +164,7 @@ public class AdapterBundlesIT {
         assertEquals(AdapterBundleStatus.State.FAILED, status.state());
         assertTrue(status.problem().orElse(""), status.problem().orElse("").contains("made for base model"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (foreign.getState() == Bundle.ACTIVE && System.nanoTime() < deadline) {
+        while ((foreign.getState() & (Bundle.ACTIVE | Bundle.STOPPING)) != 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertEquals("the refused bundle is stopped", Bundle.RESOLVED, foreign.getState());
