@@ -297,7 +297,7 @@ final class BenchLoraCommand implements Command {
 
     private static List<LoraTarget> targets(Options options) throws UsageException {
         try {
-            List<LoraTarget> targets = List.copyOf(PoolSettings.parseTargets(options.string("targets")));
+            List<LoraTarget> targets = List.copyOf(LoraTarget.parseList(options.string("targets")));
             if (targets.isEmpty()) {
                 throw new UsageException("--targets names no module");
             }

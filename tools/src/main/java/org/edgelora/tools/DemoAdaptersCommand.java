@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.edgelora.adapters.AdapterManifest;
 import org.edgelora.api.adapter.LoraTarget;
 import org.edgelora.engine.DemoModel;
 import org.edgelora.llama.ggml.Ggml;
@@ -102,7 +103,7 @@ final class DemoAdaptersCommand implements Command {
                 Path examples = weights.resolve(demo.name() + "-examples.csv");
                 ExampleCsv.write(examples, demo.examples());
                 Path bundle = packager.write(file, new AdapterBundlePackager.Declaration(demo.name(), VERSION, Set.of(),
-                        PackageAdapterCommand.list(demo.tags()), Optional.of(examples)), repository);
+                        AdapterManifest.parseList(demo.tags()), Optional.of(examples)), repository);
                 Files.copy(bundle, drop.resolve(bundle.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 out.println("demo adapter " + demo.name() + " " + VERSION + ": " + drop.resolve(bundle.getFileName()));
             }

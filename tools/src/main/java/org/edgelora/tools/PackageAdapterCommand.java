@@ -3,12 +3,10 @@ package org.edgelora.tools;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
+import org.edgelora.adapters.AdapterManifest;
 import org.edgelora.api.error.EdgeLoraException;
 import org.edgelora.llama.ggml.Ggml;
 
@@ -53,7 +51,7 @@ final class PackageAdapterCommand implements Command {
             throw new UsageException("--examples is not a file: " + examples.get());
         }
         AdapterBundlePackager.Declaration declaration = new AdapterBundlePackager.Declaration(options.string("name"),
-                options.string("version"), list(options.string("tenants")), list(options.string("tags")), examples);
+                options.string("version"), AdapterManifest.parseList(options.string("tenants")), AdapterManifest.parseList(options.string("tags")), examples);
         Path repository = Path.of(options.string("out")).toAbsolutePath();
         AdapterBundlePackager packager = new AdapterBundlePackager(new Ggml(tools.library()), base);
         Path bundle;
@@ -68,9 +66,5 @@ final class PackageAdapterCommand implements Command {
                 packager.baseModelFingerprint().substring(0, 12), repository.resolve(AdapterBundlePackager.INDEX), indexed,
                 indexed == 1 ? "" : "s");
         return 0;
-    }
-
-    static Set<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 }

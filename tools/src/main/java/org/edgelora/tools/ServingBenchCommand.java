@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 
+import org.edgelora.api.adapter.LoraTarget;
 import org.edgelora.engine.LlamaEngine;
 import org.edgelora.engine.lora.BaseModelGeometry;
 import org.edgelora.engine.model.LlamaModel;
@@ -218,7 +219,7 @@ final class ServingBenchCommand implements Command {
             BaseModelGeometry geometry = LlamaEngine.geometry(model);
             String architecture = model.hyperParameters().architecture().ggufName();
             SyntheticAdapter synthetic = new SyntheticAdapter(SYNTHETIC_RANK, SYNTHETIC_RANK,
-                    PoolSettings.parseTargets("q,k,v,o"), GgmlType.F16);
+                    LoraTarget.parseList("q,k,v,o"), GgmlType.F16);
             ProgressBar progress = new ProgressBar(err, "writing adapters", String::valueOf);
             for (int i = 0; i < n; i++) {
                 Path file = folder.resolve(String.format("adapter-%04d.gguf", i));

@@ -11,7 +11,6 @@ import org.edgelora.engine.LlamaEngine;
 import org.edgelora.engine.lora.BaseModelGeometry;
 import org.edgelora.engine.model.LlamaModel;
 import org.edgelora.llama.ggml.Ggml;
-import org.edgelora.pool.PoolSettings;
 import org.edgelora.pool.SyntheticAdapter;
 
 /** {@code synth-adapter}: LoRA adapters with random weights for a model, in llama.cpp's GGUF format. */
@@ -52,7 +51,7 @@ final class SynthAdapterCommand implements Command {
         float alpha = options.optional("alpha").isPresent() ? options.decimal("alpha", 0, 1e6f) : rank;
         Set<LoraTarget> targets;
         try {
-            targets = PoolSettings.parseTargets(options.string("targets"));
+            targets = LoraTarget.parseList(options.string("targets"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

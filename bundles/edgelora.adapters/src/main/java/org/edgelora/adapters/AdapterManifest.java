@@ -90,8 +90,8 @@ public record AdapterManifest(String name, String version, int rank, float alpha
                 parseNumber(headers, ALPHA, Float::parseFloat),
                 parseTargets(required(headers, TARGETS)),
                 required(headers, BASE_MODEL),
-                list(headers.apply(TENANTS)),
-                list(headers.apply(TAGS)),
+                parseList(headers.apply(TENANTS)),
+                parseList(headers.apply(TAGS)),
                 required(headers, WEIGHTS),
                 parseFormat(required(headers, FORMAT)),
                 Optional.ofNullable(headers.apply(EXAMPLES)).map(String::strip).filter(s -> !s.isEmpty()));
@@ -153,7 +153,8 @@ public record AdapterManifest(String name, String version, int rank, float alpha
                         + "' is neither gguf nor peft"));
     }
 
-    private static Set<String> list(String value) {
+    /** A comma-separated list as the Tenants and Tags headers (and the command lines that fill them) give it; null is empty. */
+    public static Set<String> parseList(String value) {
         if (value == null) {
             return Set.of();
         }

@@ -37,9 +37,4 @@ public record PoolSettings(int slots, int maxRank, Set<LoraTarget> targets, Ggml
             throw new IllegalArgumentException("elementType must be F32 or F16, was " + elementType);
         }
     }
-
-    /** Parses target names as on command lines and in configuration: "q,k,v,o", "attn_q", "q_proj", ... */
-    public static Set<LoraTarget> parseTargets(String names) {
-        return LoraTarget.parseList(names);
-    }
 }

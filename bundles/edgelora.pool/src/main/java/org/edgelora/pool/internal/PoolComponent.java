@@ -58,7 +58,7 @@ public final class PoolComponent implements SlotPool {
     public PoolComponent(@Reference LlamaNativeLibrary nativeLibrary, @Reference BaseModel model, PoolConfiguration config,
                          BundleContext context) throws IOException {
         NativeLibrary library = NativeLibrary.of(nativeLibrary.path(), nativeLibrary.symbols());
-        PoolSettings settings = new PoolSettings(config.slots(), config.maxRank(), PoolSettings.parseTargets(config.targets()),
+        PoolSettings settings = new PoolSettings(config.slots(), config.maxRank(), LoraTarget.parseList(config.targets()),
                 GgmlType.valueOf(config.elementType().strip().toUpperCase(Locale.ROOT)));
         pool = new LoraAdapterPool(new Ggml(library), model.geometry(), settings);
         PoolStats stats = pool.stats();
