@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
  * @param cacheAwareResidentShare share of the cache-aware choices that were resident when chosen
  * @param plainLoads              adapter loads the simulated pool needed for the router's plain choices
  * @param cacheAwareLoads         the same for the cache-aware choices
+ * @param differences             per test row, the router's plain choice's score minus the best single adapter's
  */
 record EvaluationReport(
         int rows,
@@ -18,7 +19,11 @@ record EvaluationReport(
         double bestSingleMeanScore, double bestSingleHitRate, String bestSingleAdapter,
         double oracleMeanScore,
         int k, int poolSlots, double cacheAwareMeanScore, double cacheAwareHitRate, double cacheAwareResidentShare,
-        int plainLoads, int cacheAwareLoads) {
+        int plainLoads, int cacheAwareLoads, double[] differences) {
+
+    PairedComparison versusBestSingle() {
+        return PairedComparison.of(differences);
+    }
 
     double scoreGivenUp() {
         return chosenMeanScore - cacheAwareMeanScore;
@@ -34,12 +39,13 @@ record EvaluationReport(
                 chosen adapter           mean score %.4f, hit rate %.4f
                 best single adapter      mean score %.4f, hit rate %.4f (%s)
                 per-row oracle           mean score %.4f, hit rate 1.0000
+                router - best single     %s
                 cache-aware (k=%d, %d slots, LRU)
                   resident choices       %.4f
                   mean score             %.4f (given up %.4f), hit rate %.4f
                   loads                  %d instead of %d (saved %d)
                 """, rows, chosenMeanScore, hitRate, bestSingleMeanScore, bestSingleHitRate, bestSingleAdapter,
-                oracleMeanScore, k, poolSlots, cacheAwareResidentShare, cacheAwareMeanScore, scoreGivenUp(),
+                oracleMeanScore, versusBestSingle().toText(), k, poolSlots, cacheAwareResidentShare, cacheAwareMeanScore, scoreGivenUp(),
                 cacheAwareHitRate, cacheAwareLoads, plainLoads, loadsSaved());
     }
 
@@ -52,6 +58,12 @@ record EvaluationReport(
         fields.put("best_single_hit_rate", bestSingleHitRate);
         fields.put("best_single_adapter", bestSingleAdapter);
         fields.put("oracle_mean_score", oracleMeanScore);
+        PairedComparison paired = versusBestSingle();
+        fields.put("difference_mean", paired.meanDifference());
+        fields.put("difference_ci95_low", paired.low());
+        fields.put("difference_ci95_high", paired.high());
+        fields.put("wins", paired.wins());
+        fields.put("losses", paired.losses());
         fields.put("k", k);
         fields.put("pool_slots", poolSlots);
         fields.put("cache_aware_mean_score", cacheAwareMeanScore);

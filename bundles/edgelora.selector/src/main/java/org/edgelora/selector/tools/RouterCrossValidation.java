@@ -24,7 +24,9 @@ import org.edgelora.selector.router.TrainingOptions;
  * so that the test split measures the chosen variant once and is not used to choose it. Folds are
  * stratified by task (within each task, in name order, the rows are shuffled with {@code new
  * Random(seed)} and dealt round robin). A variant's figure is the mean, over the folds, of the router's
- * chosen mean score on the held-out fold (k = 1, threshold 0: its plain choice).
+ * chosen mean score on the held-out fold (k = 1, threshold 0: its plain choice); beside it the paired
+ * comparison with the best single adapter (chosen on each fold's training part), pooled over the
+ * held-out rows of all folds.
  */
 public final class RouterCrossValidation {
 
@@ -33,7 +35,7 @@ public final class RouterCrossValidation {
                              [--features "words=1;words=2;words=1,chars=2-4"] [--costs 0.3,1,3] [--targets scores]
               every combination of the features (separated by ;), costs and targets is one variant""";
 
-    private record Variant(TrainingOptions options, double meanScore, double[] foldScores) {}
+    private record Variant(TrainingOptions options, double meanScore, double[] foldScores, PairedComparison paired) {}
 
     private RouterCrossValidation() {}
 
@@ -52,16 +54,20 @@ public final class RouterCrossValidation {
         List<Variant> variants = new ArrayList<>();
         for (TrainingOptions options : grid(arguments)) {
             double[] scores = new double[folds];
+            double[] differences = new double[0];
             for (int f = 0; f < folds; f++) {
                 List<RouterProfile> train = allBut(split, f);
-                scores[f] = new RouterEvaluation(RouterEval.train(train, options), new SelectionPolicy(1, 0), 1)
-                        .evaluate(split.get(f), RouterEval.bestSingle(train)).chosenMeanScore();
+                EvaluationReport report = new RouterEvaluation(RouterEval.train(train, options), new SelectionPolicy(1, 0), 1)
+                        .evaluate(split.get(f), RouterEval.bestSingle(train));
+                scores[f] = report.chosenMeanScore();
+                differences = concat(differences, report.differences());
             }
-            Variant variant = new Variant(options, Arrays.stream(scores).average().orElse(0), scores);
+            Variant variant = new Variant(options, Arrays.stream(scores).average().orElse(0), scores, PairedComparison.of(differences));
             variants.add(variant);
-            System.out.printf(Locale.ROOT, "%-28s C=%-5s %-7s cv mean score %.4f (folds %s)%n", options.features(),
-                    options.cost(), options.target().name().toLowerCase(Locale.ROOT), variant.meanScore(),
-                    Arrays.stream(scores).mapToObj(s -> String.format(Locale.ROOT, "%.4f", s)).collect(Collectors.joining(" ")));
+            System.out.printf(Locale.ROOT, "%-28s C=%-5s %-7s cv mean score %.4f (folds %s)%n    router - best single: %s%n",
+                    options.features(), options.cost(), options.target().name().toLowerCase(Locale.ROOT), variant.meanScore(),
+                    Arrays.stream(scores).mapToObj(s -> String.format(Locale.ROOT, "%.4f", s)).collect(Collectors.joining(" ")),
+                    variant.paired().toText());
         }
         Variant best = variants.stream().max(Comparator.comparingDouble(Variant::meanScore)).orElseThrow();
         System.out.printf(Locale.ROOT, "best: %s C=%s %s, cv mean score %.4f%n", best.options().features(), best.options().cost(),
@@ -120,9 +126,18 @@ public final class RouterCrossValidation {
         return rows;
     }
 
+    private static double[] concat(double[] a, double[] b) {
+        double[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
     private static String json(Variant variant) {
-        return String.format(Locale.ROOT, "{\"features\": \"%s\", \"cost\": %s, \"target\": \"%s\", \"cv_mean_score\": %.6f}",
+        PairedComparison paired = variant.paired();
+        return String.format(Locale.ROOT, "{\"features\": \"%s\", \"cost\": %s, \"target\": \"%s\", \"cv_mean_score\": %.6f, "
+                        + "\"difference_mean\": %.6f, \"difference_ci95_low\": %.6f, \"difference_ci95_high\": %.6f, \"wins\": %d, \"losses\": %d}",
                 variant.options().features(), variant.options().cost(),
-                variant.options().target().name().toLowerCase(Locale.ROOT), variant.meanScore());
+                variant.options().target().name().toLowerCase(Locale.ROOT), variant.meanScore(),
+                paired.meanDifference(), paired.low(), paired.high(), paired.wins(), paired.losses());
     }
 }

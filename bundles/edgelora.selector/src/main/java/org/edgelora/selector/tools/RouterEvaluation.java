@@ -37,6 +37,8 @@ final class RouterEvaluation {
         Tally chosen = new Tally(), single = new Tally(), oracle = new Tally(), cacheAware = new Tally();
         LruPool plainPool = new LruPool(poolSlots), awarePool = new LruPool(poolSlots);
         int residentChoices = 0;
+        double[] differences = new double[test.size()];
+        int next = 0;
         for (RouterProfile row : test) {
             List<ScoredAdapter> ranked = model.rank(features.of(row.prompt()), names);
             // below the threshold the evaluation falls back to the best single adapter, as a tenant default would
@@ -45,6 +47,7 @@ final class RouterEvaluation {
             int awareChoice = indexOf(names, aware, bestSingle);
             residentChoices += awarePool.isResident(names.get(awareChoice)) ? 1 : 0;
             chosen.add(row, plain);
+            differences[next++] = row.score(plain) - row.score(bestSingle);
             single.add(row, bestSingle);
             oracle.add(row, IntStream.range(0, row.adapterCount()).boxed()
                     .max((a, b) -> Double.compare(row.score(a), row.score(b))).orElseThrow());
@@ -54,7 +57,8 @@ final class RouterEvaluation {
         }
         return new EvaluationReport(test.size(), chosen.mean(), chosen.hitRate(), single.mean(), single.hitRate(),
                 names.get(bestSingle), oracle.mean(), policy.k(), poolSlots, cacheAware.mean(), cacheAware.hitRate(),
-                test.isEmpty() ? 0 : (double) residentChoices / test.size(), plainPool.loads(), awarePool.loads());
+                test.isEmpty() ? 0 : (double) residentChoices / test.size(), plainPool.loads(), awarePool.loads(),
+                differences);
     }
 
     private static int indexOf(List<String> names, Selection selection, int fallback) {

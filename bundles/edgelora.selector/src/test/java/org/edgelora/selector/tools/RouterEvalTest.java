@@ -37,6 +37,10 @@ class RouterEvalTest {
         }
         assertEquals(1.0, figures.get("chosen_mean_score").asDouble(), 1e-9, "the topic words tell the adapters apart: " + json);
         assertEquals(0.5, figures.get("best_single_mean_score").asDouble(), 1e-9, json);
+        assertEquals(0.5, figures.get("difference_mean").asDouble(), 1e-9, json);
+        assertEquals(5, figures.get("wins").asInt(), "the sensor prompts, on which the best single adapter fails: " + json);
+        assertEquals(0, figures.get("losses").asInt(), json);
+        assertTrue(figures.get("difference_ci95_low").asDouble() > 0, json);
     }
 
     /** Half the prompts are about SQL (adapter 0 does well), half about sensors (adapter 1). */
