@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
@@ -152,7 +154,12 @@ public class AdapterSelectionIT {
         autoRequests++;
         String newest = shell("edgelora:decisions 1").lines().skip(1).findFirst().orElseThrow();
         // TIME TENANT REQUEST CHOICE REASON TOP-K: the choice is the fourth column ("(base model)" for the base model)
-        return newest.split("\\s+")[3];
+        String chosen = newest.split("\\s+")[3];
+        Matcher model = Pattern.compile("\"model\":\"([^\"]*)\"").matcher(response.body());
+        assertTrue(response.body(), model.find());
+        assertEquals("the reply names the adapter auto ran on, not auto", chosen.equals("(base") ? "base" : chosen + "@1.0.0",
+                model.group(1));
+        return chosen;
     }
 
     private String shell(String command) throws Exception {

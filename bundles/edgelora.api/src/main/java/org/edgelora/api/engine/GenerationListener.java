@@ -11,4 +11,11 @@ public interface GenerationListener {
 
     /** A piece of newly generated text, possibly empty when a token completes no character yet. */
     void onText(String text);
+
+    /**
+     * The adapter the request runs on (its name, or {@code base}), once the request gateway has resolved
+     * what the client asked for (model {@code auto} included): on the submitting thread, before any text.
+     * The engine itself never calls it; a streaming ingress uses it to name the adapter in every chunk.
+     */
+    default void onAdapterResolved(String adapter) {}
 }

@@ -81,6 +81,7 @@ public final class GatewayComponent implements RequestGateway {
             Optional<String> adapter = new AdapterResolver(pool, selector)
                     .resolve(request.id(), policy, request.adapter(), request.prompt());
             requested = adapter.orElse(AdapterChoice.BASE_NAME);
+            listener.onAdapterResolved(requested);
             admission.admit(request.tenant());
             Generation generation;
             try {

@@ -10,7 +10,7 @@ import org.edgelora.api.gateway.IngressRequest;
 /**
  * A validated OpenAI completion request.
  *
- * @param model        what the client wrote as {@code model}, echoed in the replies
+ * @param model        what the client wrote as {@code model}, echoed in the replies (but see {@link #routed()})
  * @param includeUsage {@code stream_options.include_usage}: a last chunk carries the usage
  */
 record CompletionCall(
@@ -25,6 +25,19 @@ record CompletionCall(
 
     CompletionCall {
         stop = List.copyOf(stop);
+    }
+
+    /** Whether the adapter selector chooses the adapter: the replies then name its choice instead of {@code auto}. */
+    boolean routed() {
+        return model.equals(AdapterChoice.AUTO_NAME);
+    }
+
+    /**
+     * What the chunks of a stream name as {@code model}: for {@code auto} the adapter the gateway resolved
+     * (its name, or {@code base}; told before any text), else what the client wrote.
+     */
+    String streamedModel(String resolved) {
+        return routed() ? resolved : model;
     }
 
     IngressRequest toIngressRequest(String id, String tenant) {

@@ -116,19 +116,29 @@ public final class CompletionsServlet extends HttpServlet {
         });
         // set on the compute thread by the listener and read there when the result completes
         AtomicBoolean textSent = new AtomicBoolean();
-        GenerationListener listener = text -> {
-            if (!text.isEmpty()) {
-                boolean first = textSent.compareAndSet(false, true);
-                events.send(OpenAiJson.write(OpenAiJson.textChunk(call, id, created, text, first)));
+        // set on this thread by the gateway before the engine sees the request, read on the compute thread
+        AtomicReference<String> model = new AtomicReference<>(call.model());
+        GenerationListener listener = new GenerationListener() {
+            @Override
+            public void onText(String text) {
+                if (!text.isEmpty()) {
+                    boolean first = textSent.compareAndSet(false, true);
+                    events.send(OpenAiJson.write(OpenAiJson.textChunk(call, model.get(), id, created, text, first)));
+                }
+            }
+
+            @Override
+            public void onAdapterResolved(String adapter) {
+                model.set(call.streamedModel(adapter));
             }
         };
         Generation started = gateway.submit(call.toIngressRequest(id, tenant), listener);
         generation.set(started);
         started.result().whenComplete((result, failure) -> {
             if (failure == null) {
-                String finish = OpenAiJson.write(OpenAiJson.finishChunk(call, id, created, result.finishReason()));
+                String finish = OpenAiJson.write(OpenAiJson.finishChunk(call, model.get(), id, created, result.finishReason()));
                 if (call.includeUsage()) {
-                    events.finish(finish, OpenAiJson.write(OpenAiJson.usageChunk(call, id, created, result.usage())),
+                    events.finish(finish, OpenAiJson.write(OpenAiJson.usageChunk(call, model.get(), id, created, result.usage())),
                             ServerSentEvents.DONE);
                 } else {
                     events.finish(finish, ServerSentEvents.DONE);

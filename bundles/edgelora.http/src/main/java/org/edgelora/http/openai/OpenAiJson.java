@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.edgelora.api.engine.FinishReason;
 import org.edgelora.api.engine.GenerationResult;
 import org.edgelora.api.error.ErrorCode;
+import org.edgelora.api.gateway.AdapterChoice;
 
 /** The reply bodies, in the shapes of the OpenAI API reference. */
 final class OpenAiJson {
@@ -16,9 +17,13 @@ final class OpenAiJson {
 
     private OpenAiJson() {}
 
-    /** The whole reply of a request without {@code stream}. */
+    /**
+     * The whole reply of a request without {@code stream}. For model {@code auto} its {@code model} names
+     * the adapter that answered (name@version, or {@code base}), else what the client wrote.
+     */
     static ObjectNode completion(CompletionCall call, String id, long created, GenerationResult result) {
-        ObjectNode reply = header(id, call.endpoint().object, created, call.model());
+        String model = call.routed() ? result.adapter().orElse(AdapterChoice.BASE_NAME) : call.model();
+        ObjectNode reply = header(id, call.endpoint().object, created, model);
         ObjectNode choice = reply.putArray("choices").addObject();
         choice.put("index", 0);
         if (call.endpoint() == Endpoint.CHAT) {
@@ -34,9 +39,13 @@ final class OpenAiJson {
         return reply;
     }
 
-    /** A streamed piece of text; the first chat chunk also carries the assistant's role. */
-    static ObjectNode textChunk(CompletionCall call, String id, long created, String text, boolean first) {
-        ObjectNode chunk = header(id, call.endpoint().chunkObject, created, call.model());
+    /**
+     * A streamed piece of text; the first chat chunk also carries the assistant's role.
+     *
+     * @param model what the chunks of this stream name: see {@link CompletionCall#streamedModel}
+     */
+    static ObjectNode textChunk(CompletionCall call, String model, String id, long created, String text, boolean first) {
+        ObjectNode chunk = header(id, call.endpoint().chunkObject, created, model);
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", 0);
         if (call.endpoint() == Endpoint.CHAT) {
@@ -54,8 +63,8 @@ final class OpenAiJson {
     }
 
     /** The chunk that ends the choice: no text, the finish reason. */
-    static ObjectNode finishChunk(CompletionCall call, String id, long created, FinishReason reason) {
-        ObjectNode chunk = header(id, call.endpoint().chunkObject, created, call.model());
+    static ObjectNode finishChunk(CompletionCall call, String model, String id, long created, FinishReason reason) {
+        ObjectNode chunk = header(id, call.endpoint().chunkObject, created, model);
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", 0);
         if (call.endpoint() == Endpoint.CHAT) {
@@ -69,8 +78,8 @@ final class OpenAiJson {
     }
 
     /** With {@code stream_options.include_usage}: the last chunk, with no choices and the usage. */
-    static ObjectNode usageChunk(CompletionCall call, String id, long created, GenerationResult.Usage usage) {
-        ObjectNode chunk = header(id, call.endpoint().chunkObject, created, call.model());
+    static ObjectNode usageChunk(CompletionCall call, String model, String id, long created, GenerationResult.Usage usage) {
+        ObjectNode chunk = header(id, call.endpoint().chunkObject, created, model);
         chunk.putArray("choices");
         chunk.set("usage", usage(usage));
         return chunk;

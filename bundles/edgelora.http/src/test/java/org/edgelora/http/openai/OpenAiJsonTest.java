@@ -50,6 +50,20 @@ class OpenAiJsonTest {
     }
 
     @Test
+    void aRoutedCompletionNamesTheAdapterThatAnsweredNotAuto() throws Exception {
+        CompletionCall auto = call(Endpoint.COMPLETIONS, "{\"model\":\"auto\",\"prompt\":\"hi\"}");
+        GenerationResult onSql = new GenerationResult("r", "x", FinishReason.STOP, RESULT.usage(), RESULT.timings(),
+                Optional.of("sql@1.2.0"));
+
+        assertEquals("sql@1.2.0", tree(OpenAiJson.completion(auto, "c", 1L, onSql)).get("model").asText());
+        assertEquals("base", tree(OpenAiJson.completion(auto, "c", 1L, RESULT)).get("model").asText(), "auto chose the base model");
+        assertEquals("sql", auto.streamedModel("sql"), "a stream names the adapter the gateway resolved");
+        CompletionCall named = call(Endpoint.COMPLETIONS, "{\"model\":\"sql\",\"prompt\":\"hi\"}");
+        assertEquals("sql", tree(OpenAiJson.completion(named, "c", 1L, onSql)).get("model").asText(), "a named model is echoed");
+        assertEquals("sql", named.streamedModel("sql"));
+    }
+
+    @Test
     void aTextCompletionHasTextInItsChoice() throws Exception {
         CompletionCall call = call(Endpoint.COMPLETIONS, "{\"model\":\"sql\",\"prompt\":\"hi\"}");
         JsonNode reply = tree(OpenAiJson.completion(call, "cmpl-1", 1L, RESULT));
@@ -61,10 +75,10 @@ class OpenAiJsonTest {
     @Test
     void chatChunksCarryTheRoleFirstThenDeltasThenAFinishReason() throws Exception {
         CompletionCall call = call(Endpoint.CHAT, "{\"model\":\"base\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}");
-        JsonNode first = tree(OpenAiJson.textChunk(call, "c", 1L, "Hel", true));
-        JsonNode next = tree(OpenAiJson.textChunk(call, "c", 1L, "lo", false));
-        JsonNode finish = tree(OpenAiJson.finishChunk(call, "c", 1L, FinishReason.STOP));
-        JsonNode usage = tree(OpenAiJson.usageChunk(call, "c", 1L, RESULT.usage()));
+        JsonNode first = tree(OpenAiJson.textChunk(call, call.model(), "c", 1L, "Hel", true));
+        JsonNode next = tree(OpenAiJson.textChunk(call, call.model(), "c", 1L, "lo", false));
+        JsonNode finish = tree(OpenAiJson.finishChunk(call, call.model(), "c", 1L, FinishReason.STOP));
+        JsonNode usage = tree(OpenAiJson.usageChunk(call, call.model(), "c", 1L, RESULT.usage()));
         assertEquals("chat.completion.chunk", first.get("object").asText());
         assertEquals("assistant", first.at("/choices/0/delta/role").asText());
         assertEquals("Hel", first.at("/choices/0/delta/content").asText());
