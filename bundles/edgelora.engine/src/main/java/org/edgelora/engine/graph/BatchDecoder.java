@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
+import java.util.List;
 
 import org.edgelora.llama.ggml.CpuBackend;
 import org.edgelora.llama.ggml.Ggml;
@@ -163,13 +164,30 @@ public final class BatchDecoder implements AutoCloseable {
         int tokens = plan.tokenCount();
         MemorySegment.copy(plan.batch().tokens(), 0, built.tokens().data((long) tokens * Integer.BYTES), JAVA_INT, 0, tokens);
         MemorySegment.copy(plan.batch().positions(), 0, built.positions().data((long) tokens * Integer.BYTES), JAVA_INT, 0, tokens);
-        plan.writeMask(built.mask().data((long) plan.attendedCells() * plan.maskRows() * Float.BYTES));
+        writeAttentionInputs(plan, built.attention());
         if (built.outputRows() != null) {
             int outputs = plan.outputCount();
             MemorySegment.copy(plan.outputRows(), 0, built.outputRows().data((long) outputs * Integer.BYTES), JAVA_INT, 0, outputs);
         }
         writeAdapterInputs(plan, built.adapters(), false);
         writeAdapterInputs(plan, built.outputAdapters(), true);
+    }
+
+    private static void writeAttentionInputs(BatchPlan plan, LlamaGraph.AttentionInputs inputs) {
+        if (inputs.groupMask() != null) {
+            plan.writeGroupInputs(inputs.slotQueries().data((long) plan.slots() * Integer.BYTES),
+                    inputs.tokenSlots().data((long) plan.groupedRuns().size() * Integer.BYTES),
+                    inputs.groupMask().data((long) plan.groupPositions() * plan.slots() * Float.BYTES));
+        }
+        List<BatchPlan.Run> separate = plan.separateRuns();
+        for (int r = 0; r < separate.size(); r++) {
+            BatchPlan.Run run = separate.get(r);
+            plan.writeRunMask(run, inputs.runMasks().get(r).data((long) plan.attendedPositions(run) * run.length() * Float.BYTES));
+        }
+        if (inputs.order() != null) {
+            int[] order = plan.attentionOrder();
+            MemorySegment.copy(order, 0, inputs.order().data((long) order.length * Integer.BYTES), JAVA_INT, 0, order.length);
+        }
     }
 
     private static void writeAdapterInputs(BatchPlan plan, LlamaGraph.AdapterInputs inputs, boolean outputsOnly) {

@@ -8,19 +8,22 @@ import java.util.List;
 
 /**
  * A batch checked against the cache and vocabulary, with what the graph needs to know about it:
- * the runs of consecutive positions to store into the cache, how many cells attention spans,
- * and which tokens produce logits. Every index that reaches ggml is checked here: ggml does not
- * check token ids or cache positions and would read or write out of bounds.
+ * the runs of consecutive positions to store into the cache, how each run's tokens attend, and
+ * which tokens produce logits. Every index that reaches ggml is checked here: ggml does not check
+ * token ids or cache positions and would read or write out of bounds.
+ *
+ * <p>A token attends only to its own slot's cells. Single-token runs of distinct slots (the
+ * decoding sequences) attend together, one query per slot over every slot's first
+ * {@link #groupPositions()} cells in one batched product; that costs slots x positions per layer
+ * instead of tokens x slots x positions for attention over all slots' cells at once, which is what
+ * llama.cpp's unified cache computes. Other runs (prompt chunks) attend over their own slot alone.
  */
 final class BatchPlan {
 
-    /** ggml requires the rows of the attention mask padded to a multiple of GGML_KQ_MASK_PAD. */
-    static final int MASK_ROW_PADDING = 64;
-
     /**
-     * Attention spans whole groups of 32 positions per slot, as llama.cpp pads its n_kv to 32
-     * cells: the value-weighted sums then run through the same SIMD steps, and a lone sequence
-     * gets logits bit-identical to llama_decode's. The extra cells are masked out.
+     * Attention spans whole groups of 32 positions, as llama.cpp pads its n_kv to 32 cells: the
+     * value-weighted sums then run through the same SIMD steps, and a lone sequence gets logits
+     * bit-identical to llama_decode's. The extra cells are masked out.
      */
     static final int ATTENDED_POSITION_PADDING = 32;
 
@@ -31,25 +34,44 @@ final class BatchPlan {
     /**
      * What a step's graph depends on besides the positions it stores at: steps of equal shape
      * compute the same graph with its cache stores moved ({@link LlamaGraph.Built#storeAt}).
-     * Runs are (start, length, slot) triples.
+     * Runs are (start, length, slot) triples; spans are the group's positions (0 without a group)
+     * followed by each separate run's.
      */
-    record Shape(List<Integer> runs, int attendedCells, List<Integer> outputRows, boolean adapters) {
+    record Shape(List<Integer> runs, List<Integer> attentionSpans, List<Integer> outputRows, boolean adapters) {
     }
 
     private final Batch batch;
     private final int slots;
     private final List<Run> runs;
+    private final List<Run> groupedRuns;
+    private final List<Run> separateRuns;
+    private final int groupPositions;
+    private final int contextPerSlot;
     private final int[] outputRows;
-    private final int attendedCells;
     private final int[] appended;
 
-    private BatchPlan(Batch batch, int slots, List<Run> runs, int[] outputRows, int attendedCells, int[] appended) {
+    private BatchPlan(Batch batch, KvCache cache, List<Run> runs, int[] outputRows, int[] appended) {
         this.batch = batch;
-        this.slots = slots;
+        this.slots = cache.slots();
+        this.contextPerSlot = cache.contextPerSlot();
         this.runs = runs;
         this.outputRows = outputRows;
-        this.attendedCells = attendedCells;
         this.appended = appended;
+        List<Run> candidates = new ArrayList<>();
+        boolean[] taken = new boolean[slots];
+        for (Run run : runs) {
+            if (run.length() == 1 && !taken[run.slot()]) {
+                taken[run.slot()] = true;
+                candidates.add(run);
+            }
+        }
+        int maxPositions = candidates.stream().mapToInt(this::attendedPositions).max().orElse(0);
+        int ownPositions = candidates.stream().mapToInt(this::attendedPositions).sum();
+        // together, every slot's query spans the longest run's cells: worth it once the slots are mostly busy
+        boolean together = candidates.size() >= 2 && (long) slots * maxPositions <= 2L * ownPositions;
+        this.groupedRuns = together ? List.copyOf(candidates) : List.of();
+        this.groupPositions = together ? maxPositions : 0;
+        this.separateRuns = runs.stream().filter(run -> !groupedRuns.contains(run)).toList();
     }
 
     /**
@@ -63,7 +85,6 @@ final class BatchPlan {
             next[slot] = cache.length(slot);
         }
         List<Run> runs = new ArrayList<>();
-        int maxPosition = 0;
         for (int i = 0; i < batch.size(); i++) {
             int token = batch.token(i);
             int slot = batch.slot(i);
@@ -89,7 +110,6 @@ final class BatchPlan {
                 throw new IllegalArgumentException("slot " + slot + " is full at " + cache.contextPerSlot() + " tokens");
             }
             next[slot]++;
-            maxPosition = Math.max(maxPosition, position);
             Run last = runs.isEmpty() ? null : runs.getLast();
             if (last != null && last.slot() == slot && last.start() + last.length() == i) {
                 runs.set(runs.size() - 1, new Run(last.start(), last.length() + 1, slot, last.firstPosition()));
@@ -105,13 +125,7 @@ final class BatchPlan {
         }
         int[] appended = new int[next.length];
         Arrays.setAll(appended, slot -> next[slot] - cache.length(slot));
-        return new BatchPlan(batch, cache.slots(), List.copyOf(runs), outputRows,
-                attendedCells(cache, maxPosition), appended);
-    }
-
-    private static int attendedCells(KvCache cache, int maxPosition) {
-        int positions = (maxPosition + ATTENDED_POSITION_PADDING) / ATTENDED_POSITION_PADDING * ATTENDED_POSITION_PADDING;
-        return Math.min(cache.contextPerSlot(), positions) * cache.slots();
+        return new BatchPlan(batch, cache, List.copyOf(runs), outputRows, appended);
     }
 
     Shape shape() {
@@ -121,7 +135,10 @@ final class BatchPlan {
             runTriples.add(run.length());
             runTriples.add(run.slot());
         }
-        return new Shape(runTriples, attendedCells, Arrays.stream(outputRows).boxed().toList(), hasAdapters());
+        List<Integer> spans = new ArrayList<>(1 + separateRuns.size());
+        spans.add(groupPositions);
+        separateRuns.forEach(run -> spans.add(attendedPositions(run)));
+        return new Shape(runTriples, spans, Arrays.stream(outputRows).boxed().toList(), hasAdapters());
     }
 
     Batch batch() {
@@ -145,14 +162,53 @@ final class BatchPlan {
         return outputRows.length;
     }
 
-    /** Cells the attention of this step spans: every slot up to the highest position in the batch, padded. */
-    int attendedCells() {
-        return attendedCells;
+    int slots() {
+        return slots;
     }
 
-    /** Rows of the attention mask: the token count padded as ggml_soft_max_ext requires. */
-    int maskRows() {
-        return (batch.size() + MASK_ROW_PADDING - 1) / MASK_ROW_PADDING * MASK_ROW_PADDING;
+    /** Single-token runs of distinct slots that attend together, in batch order; empty if none do. */
+    List<Run> groupedRuns() {
+        return groupedRuns;
+    }
+
+    /** Positions of every slot the group attends over: its longest run's, padded; 0 without a group. */
+    int groupPositions() {
+        return groupPositions;
+    }
+
+    /** The runs that attend on their own, in batch order. */
+    List<Run> separateRuns() {
+        return separateRuns;
+    }
+
+    /** Positions of its slot a run attends over: up to its last token's, padded. */
+    int attendedPositions(Run run) {
+        int positions = run.firstPosition() + run.length();
+        int padded = (positions + ATTENDED_POSITION_PADDING - 1) / ATTENDED_POSITION_PADDING * ATTENDED_POSITION_PADDING;
+        return Math.min(contextPerSlot, padded);
+    }
+
+    /**
+     * For each token of the batch, the row that holds it in the attention outputs put together
+     * (the group's tokens, then each separate run's), or null when those rows are in batch order.
+     */
+    int[] attentionOrder() {
+        int[] rowOfToken = new int[batch.size()];
+        int row = 0;
+        for (Run run : groupedRuns) {
+            rowOfToken[run.start()] = row++;
+        }
+        for (Run run : separateRuns) {
+            for (int i = 0; i < run.length(); i++) {
+                rowOfToken[run.start() + i] = row++;
+            }
+        }
+        for (int i = 0; i < rowOfToken.length; i++) {
+            if (rowOfToken[i] != i) {
+                return rowOfToken;
+            }
+        }
+        return null;
     }
 
     /** How many tokens the step adds to each slot. */
@@ -184,20 +240,40 @@ final class BatchPlan {
     }
 
     /**
-     * Writes the attention mask [attendedCells, maskRows] as F32: 0 where a token may attend (cells
-     * of its own slot at its position or before), -infinity elsewhere, including padding rows.
+     * Writes the group's inputs: for each slot the batch index of its query (0 for a slot without a
+     * token in the group: its row is computed and dropped), for each grouped token its slot, and
+     * the mask [groupPositions, slots] (F32): 0 where the slot's token may attend, -infinity
+     * elsewhere; a slot without a token may see its first cell, so that no row is all -infinity.
      */
-    void writeMask(MemorySegment mask) {
-        float[] row = new float[attendedCells];
-        long rowBytes = (long) attendedCells * Float.BYTES;
-        for (int r = 0; r < maskRows(); r++) {
+    void writeGroupInputs(MemorySegment slotQueries, MemorySegment tokenSlots, MemorySegment mask) {
+        float[] row = new float[groupPositions];
+        for (int slot = 0; slot < slots; slot++) {
+            slotQueries.setAtIndex(ValueLayout.JAVA_INT, slot, 0);
             Arrays.fill(row, Float.NEGATIVE_INFINITY);
-            if (r < batch.size()) {
-                for (int p = 0, cell = batch.slot(r); p <= batch.position(r); p++, cell += slots) {
-                    row[cell] = 0.0f;
-                }
-            }
-            MemorySegment.copy(row, 0, mask, ValueLayout.JAVA_FLOAT, r * rowBytes, attendedCells);
+            row[0] = 0.0f;
+            MemorySegment.copy(row, 0, mask, ValueLayout.JAVA_FLOAT, (long) slot * groupPositions * Float.BYTES, groupPositions);
+        }
+        for (int i = 0; i < groupedRuns.size(); i++) {
+            Run run = groupedRuns.get(i);
+            slotQueries.setAtIndex(ValueLayout.JAVA_INT, run.slot(), run.start());
+            tokenSlots.setAtIndex(ValueLayout.JAVA_INT, i, run.slot());
+            Arrays.fill(row, Float.NEGATIVE_INFINITY);
+            Arrays.fill(row, 0, run.firstPosition() + 1, 0.0f);
+            MemorySegment.copy(row, 0, mask, ValueLayout.JAVA_FLOAT, (long) run.slot() * groupPositions * Float.BYTES, groupPositions);
+        }
+    }
+
+    /**
+     * Writes a separate run's causal mask [attendedPositions(run), run length] (F32): token t of
+     * the run may attend to its slot's positions up to its own.
+     */
+    void writeRunMask(Run run, MemorySegment mask) {
+        int positions = attendedPositions(run);
+        float[] row = new float[positions];
+        for (int t = 0; t < run.length(); t++) {
+            Arrays.fill(row, Float.NEGATIVE_INFINITY);
+            Arrays.fill(row, 0, run.firstPosition() + t + 1, 0.0f);
+            MemorySegment.copy(row, 0, mask, ValueLayout.JAVA_FLOAT, (long) t * positions * Float.BYTES, positions);
         }
     }
 }

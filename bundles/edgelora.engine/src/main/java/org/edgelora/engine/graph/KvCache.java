@@ -15,12 +15,11 @@ import org.edgelora.engine.model.HyperParameters;
  * The keys and values of every layer for a fixed number of sequence slots, each holding up to
  * {@code contextPerSlot} tokens, allocated once.
  *
- * <p>Cells are interleaved: position p of slot s is cell {@code p * slots + s}. A step whose
- * tokens reach at most position P then attends over the first {@code (P + 1) * slots} cells
- * only (P + 1 rounded up to 32), which costs what llama.cpp's unified cache costs, instead of
- * over every slot's full context. Keys are stored one row per cell ([kv_width, cells]); values transposed
- * ([cells, kv_width]) so that the attention-weighted sum reads contiguous rows, as llama.cpp
- * does without flash attention.
+ * <p>Each slot owns a block of cells: position p of slot s is cell {@code s * contextPerSlot + p},
+ * so that a token can attend to its own slot's cells alone, and the slots' blocks stack as one
+ * more dimension when the decoding tokens of every slot attend together. Keys are stored one row
+ * per cell ([kv_width, cells]); values transposed ([cells, kv_width]) so that the
+ * attention-weighted sum reads contiguous rows, as llama.cpp does without flash attention.
  *
  * <p>The cache records how many tokens each slot holds; {@link BatchDecoder} appends, the
  * scheduler clears or truncates. Not thread-safe: it belongs to the compute thread.
@@ -129,7 +128,7 @@ public final class KvCache implements AutoCloseable {
 
     /** The cell of position {@code position} of slot {@code slot}. */
     long cell(int slot, int position) {
-        return (long) position * slots + slot;
+        return (long) slot * contextPerSlot + position;
     }
 
     /** Where a cell starts in a layer's key tensor: one row per cell. */

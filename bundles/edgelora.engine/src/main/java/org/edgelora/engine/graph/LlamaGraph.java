@@ -20,7 +20,8 @@ import org.edgelora.engine.lora.LoraSlots;
  * in llama-graph.cpp) operator by operator, so that its logits match llama.cpp's.
  *
  * <p>Per layer: RMSNorm, q/k/v projections (+ biases), RoPE on q and k, k and v stored into the
- * cache, masked softmax attention over the cache with grouped-query heads, output projection,
+ * cache, masked softmax attention over the token's own slot with grouped-query heads (decoding
+ * tokens of all slots in one batched product, see {@link BatchPlan}), output projection,
  * residual; RMSNorm, SwiGLU feed-forward, residual. After the last layer only the rows that
  * return logits go on, as llama.cpp does with {@code inp_out_ids}.
  *
@@ -31,16 +32,18 @@ import org.edgelora.engine.lora.LoraSlots;
  */
 final class LlamaGraph {
 
-    /** Upper bound of the tensors one layer creates, besides 6 per cache-store run. */
+    /** Upper bound of the tensors one layer creates, besides those per run and for the group. */
     private static final int TENSORS_PER_LAYER = 48;
-    private static final int TENSORS_PER_RUN = 6;
-    private static final int TENSORS_OUTSIDE_LAYERS = 16;
+    /** The cache stores (6) and the attention (12) of a run. */
+    private static final int TENSORS_PER_RUN = 18;
+    private static final int TENSORS_PER_GROUP = 16;
+    private static final int TENSORS_OUTSIDE_LAYERS = 20;
     /** reshape, two mul_mat_id, reshape, scale, add per projection with LoRA. */
     private static final int TENSORS_PER_LORA_PROJECTION = 6;
     private static final int LORA_INPUT_TENSORS = 4;
 
     /** The built graph and the tensors the decoder fills and reads around computing it. */
-    record Built(GgmlGraph graph, GgmlTensor tokens, GgmlTensor positions, GgmlTensor mask,
+    record Built(GgmlGraph graph, GgmlTensor tokens, GgmlTensor positions, AttentionInputs attention,
                  GgmlTensor outputRows, GgmlTensor logits, AdapterInputs adapters, AdapterInputs outputAdapters,
                  List<CacheStore> cacheStores) {
 
@@ -67,6 +70,16 @@ final class LlamaGraph {
      * copies' results (views of the same cells), which a reused graph moves to the next cells.
      */
     record CacheStore(int run, GgmlTensor keyCells, GgmlTensor keyCopy, GgmlTensor valueCells, GgmlTensor valueCopy) {
+    }
+
+    /**
+     * What the attention of a step reads besides the cache: for the group (null without one) each
+     * slot's query row [slots] and each grouped token's slot [grouped tokens] (I32) and the mask
+     * [positions, slots]; a causal mask per separate run; for each token the row of the attention
+     * outputs put together that holds it (null when they are in batch order).
+     */
+    record AttentionInputs(GgmlTensor slotQueries, GgmlTensor tokenSlots, GgmlTensor groupMask,
+                           List<GgmlTensor> runMasks, GgmlTensor order) {
     }
 
     /** A step's adapter slot [1, tokens] (I32) and scale [1, tokens] (F32) per token, or per output row. */
@@ -97,13 +110,14 @@ final class LlamaGraph {
 
     /** How many tensors a graph for {@code plan} may create: the metadata context's size. */
     static int tensorCapacity(HyperParameters hp, BatchPlan plan, LoraSlots lora) {
-        int perLayer = TENSORS_PER_LAYER + TENSORS_PER_RUN * plan.runs().size();
+        int perLayer = TENSORS_PER_LAYER + TENSORS_PER_RUN * plan.runs().size()
+                + (plan.groupedRuns().isEmpty() ? 0 : TENSORS_PER_GROUP);
         int loraTensors = 0;
         if (plan.hasAdapters()) {
             perLayer += TENSORS_PER_LORA_PROJECTION * lora.targets().size();
             loraTensors = LORA_INPUT_TENSORS;
         }
-        return hp.blockCount() * perLayer + TENSORS_OUTSIDE_LAYERS + loraTensors;
+        return hp.blockCount() * perLayer + TENSORS_OUTSIDE_LAYERS + plan.runs().size() + loraTensors;
     }
 
     /**
@@ -125,7 +139,7 @@ final class LlamaGraph {
         GgmlGraph graph = ctx.newGraph(graphSize(model, tensorCapacity(hp, plan, lora), lora));
         GgmlTensor tokens = input("inp_tokens", ctx.newTensor(GgmlType.I32, tokenCount));
         GgmlTensor positions = input("inp_pos", ctx.newTensor(GgmlType.I32, tokenCount));
-        GgmlTensor mask = input("kq_mask", ctx.newTensor(GgmlType.F32, plan.attendedCells(), plan.maskRows()));
+        AttentionInputs attention = attentionInputs();
         GgmlTensor outputRows = plan.outputCount() == 0 ? null
                 : input("inp_out_ids", ctx.newTensor(GgmlType.I32, plan.outputCount()));
 
@@ -135,11 +149,11 @@ final class LlamaGraph {
             LayerWeights w = model.layer(layer);
             GgmlTensor residual = x;
             GgmlTensor cur = norm(x, w.attentionNorm());
-            cur = attention(graph, layer, w, cur, positions, mask);
+            cur = attention(graph, layer, w, cur, positions, attention);
             if (last) {
                 if (outputRows == null) {
                     // no logits wanted (a prompt chunk): the cache stores above are all this step must do
-                    return new Built(graph, tokens, positions, mask, null, null, adapters, null, List.copyOf(cacheStores));
+                    return new Built(graph, tokens, positions, attention, null, null, adapters, null, List.copyOf(cacheStores));
                 }
                 cur = ctx.getRows(cur, outputRows);
                 residual = ctx.getRows(residual, outputRows);
@@ -151,12 +165,30 @@ final class LlamaGraph {
         GgmlTensor logits = ctx.name(ctx.mulMat(model.output(), norm(x, model.outputNorm())), "result_output");
         ctx.markOutput(logits);
         graph.expand(logits);
-        return new Built(graph, tokens, positions, mask, outputRows, logits, adapters, outputAdapters,
+        return new Built(graph, tokens, positions, attention, outputRows, logits, adapters, outputAdapters,
                 List.copyOf(cacheStores));
     }
 
+    private AttentionInputs attentionInputs() {
+        GgmlTensor slotQueries = null;
+        GgmlTensor tokenSlots = null;
+        GgmlTensor groupMask = null;
+        if (!plan.groupedRuns().isEmpty()) {
+            slotQueries = input("kq_slot_queries", ctx.newTensor(GgmlType.I32, plan.slots()));
+            tokenSlots = input("kq_token_slots", ctx.newTensor(GgmlType.I32, plan.groupedRuns().size()));
+            groupMask = input("kq_group_mask", ctx.newTensor(GgmlType.F32, plan.groupPositions(), plan.slots()));
+        }
+        List<GgmlTensor> runMasks = new ArrayList<>();
+        for (BatchPlan.Run run : plan.separateRuns()) {
+            runMasks.add(input("kq_mask_" + runMasks.size(), ctx.newTensor(GgmlType.F32, plan.attendedPositions(run), run.length())));
+        }
+        GgmlTensor order = plan.attentionOrder() == null ? null
+                : input("kq_order", ctx.newTensor(GgmlType.I32, plan.tokenCount()));
+        return new AttentionInputs(slotQueries, tokenSlots, groupMask, List.copyOf(runMasks), order);
+    }
+
     private GgmlTensor attention(GgmlGraph graph, int layer, LayerWeights w, GgmlTensor cur,
-                                 GgmlTensor positions, GgmlTensor mask) {
+                                 GgmlTensor positions, AttentionInputs inputs) {
         int tokenCount = plan.tokenCount();
         GgmlTensor q = projection(layer, LoraTarget.ATTN_Q, w.query(), w.queryBias(), cur, false);
         GgmlTensor k = projection(layer, LoraTarget.ATTN_K, w.key(), w.keyBias(), cur, false);
@@ -166,24 +198,61 @@ final class LlamaGraph {
         k = ctx.ropeExt(ctx.reshape(k, hp.headDim(), hp.headCountKv(), tokenCount), positions, ropeFactors, rope);
         storeInCache(graph, layer, k, v);
 
-        int cells = plan.attendedCells();
-        GgmlTensor cacheK = cache.keys(layer);
-        GgmlTensor cacheV = cache.values(layer);
-        GgmlType type = cache.type();
-        long valueElement = type.blockBytes();
-        // [head_dim, cells, kv_heads]: the keys of all attended cells, head by head
-        GgmlTensor keys = ctx.view(cacheK, hp.headDim(), cells, hp.headCountKv(),
-                type.rowBytes(hp.keyValueWidth()), type.rowBytes(hp.headDim()), 0);
-        // [cells, head_dim, kv_heads]: values transposed, one contiguous row per value dimension
-        GgmlTensor values = ctx.view(cacheV, cells, hp.headDim(), hp.headCountKv(),
-                valueElement * cache.cellCount(), valueElement * cache.cellCount() * hp.headDim(), 0);
-
-        GgmlTensor queries = ctx.permute(q, 0, 2, 1, 3); // [head_dim, tokens, heads]
-        GgmlTensor scores = ctx.mulMatF32(keys, queries); // [cells, tokens, heads]; heads share kv heads in groups
-        GgmlTensor weights = ctx.softMaxExt(scores, mask, hp.attentionScale());
-        GgmlTensor mixed = ctx.mulMat(values, weights); // [head_dim, tokens, heads]
-        GgmlTensor merged = ctx.cont(ctx.permute(mixed, 0, 2, 1, 3), hp.queryWidth(), tokenCount);
+        GgmlTensor merged = plan.groupedRuns().isEmpty() ? null : groupAttention(layer, q, inputs);
+        List<BatchPlan.Run> separate = plan.separateRuns();
+        for (int r = 0; r < separate.size(); r++) {
+            GgmlTensor run = runAttention(layer, q, separate.get(r), inputs.runMasks().get(r));
+            merged = merged == null ? run : ctx.concat(merged, run, 1);
+        }
+        if (inputs.order() != null) {
+            merged = ctx.getRows(merged, inputs.order());
+        }
         return projection(layer, LoraTarget.ATTN_OUTPUT, w.attentionOutput(), w.attentionOutputBias(), merged, false);
+    }
+
+    /**
+     * The grouped tokens' attention, one query per slot over the first {@code groupPositions} cells
+     * of every slot, slots stacked in dimension 3: [query_width, grouped tokens].
+     */
+    private GgmlTensor groupAttention(int layer, GgmlTensor q, AttentionInputs inputs) {
+        int slots = plan.slots();
+        int positions = plan.groupPositions();
+        GgmlType type = cache.type();
+        long element = type.blockBytes();
+        long cellRow = type.rowBytes(hp.keyValueWidth());
+        GgmlTensor slotQueries = ctx.getRows(ctx.reshape(q, hp.queryWidth(), plan.tokenCount()), inputs.slotQueries());
+        // [head_dim, 1, heads, slots]
+        GgmlTensor queries = ctx.permute(ctx.reshape(slotQueries, hp.headDim(), hp.headCount(), slots), 0, 2, 3, 1);
+        GgmlTensor keys = ctx.view(cache.keys(layer), hp.headDim(), positions, hp.headCountKv(), slots,
+                cellRow, type.rowBytes(hp.headDim()), cellRow * cache.contextPerSlot(), 0);
+        GgmlTensor scores = ctx.mulMatF32(keys, queries); // [positions, 1, heads, slots]
+        GgmlTensor mask = ctx.permute(inputs.groupMask(), 0, 3, 1, 2); // [positions, 1, 1, slots]
+        GgmlTensor weights = ctx.softMax(ctx.add(scores, mask), hp.attentionScale());
+        GgmlTensor values = ctx.view(cache.values(layer), positions, hp.headDim(), hp.headCountKv(), slots,
+                element * cache.cellCount(), element * cache.cellCount() * hp.headDim(), element * cache.contextPerSlot(), 0);
+        GgmlTensor mixed = ctx.mulMat(values, weights); // [head_dim, 1, heads, slots]
+        GgmlTensor perSlot = ctx.cont(ctx.permute(mixed, 0, 2, 1, 3), hp.queryWidth(), slots);
+        return ctx.getRows(perSlot, inputs.tokenSlots());
+    }
+
+    /** A run's attention over its own slot's cells up to its last position: [query_width, run length]. */
+    private GgmlTensor runAttention(int layer, GgmlTensor q, BatchPlan.Run run, GgmlTensor mask) {
+        int positions = plan.attendedPositions(run);
+        GgmlType type = cache.type();
+        long element = type.blockBytes();
+        long firstCell = cache.cell(run.slot(), 0);
+        GgmlTensor runQueries = ctx.view(q, hp.headDim(), hp.headCount(), run.length(), q.nb(1), q.nb(2), run.start() * q.nb(2));
+        GgmlTensor queries = ctx.permute(runQueries, 0, 2, 1, 3); // [head_dim, run, heads]
+        // [head_dim, positions, kv_heads]: the keys of the slot's cells, head by head
+        GgmlTensor keys = ctx.view(cache.keys(layer), hp.headDim(), positions, hp.headCountKv(),
+                type.rowBytes(hp.keyValueWidth()), type.rowBytes(hp.headDim()), cache.keyOffset(firstCell));
+        GgmlTensor scores = ctx.mulMatF32(keys, queries); // [positions, run, heads]; heads share kv heads in groups
+        GgmlTensor weights = ctx.softMaxExt(scores, mask, hp.attentionScale());
+        // [positions, head_dim, kv_heads]: values transposed, one contiguous row per value dimension
+        GgmlTensor values = ctx.view(cache.values(layer), positions, hp.headDim(), hp.headCountKv(),
+                element * cache.cellCount(), element * cache.cellCount() * hp.headDim(), cache.valueOffset(firstCell));
+        GgmlTensor mixed = ctx.mulMat(values, weights); // [head_dim, run, heads]
+        return ctx.cont(ctx.permute(mixed, 0, 2, 1, 3), hp.queryWidth(), run.length());
     }
 
     /**
@@ -202,15 +271,14 @@ final class LlamaGraph {
             BatchPlan.Run run = runs.get(r);
             long firstCell = cache.cell(run.slot(), run.firstPosition());
             GgmlTensor newKeys = ctx.view(k, width, run.length(), sourceRow, run.start() * sourceRow);
-            GgmlTensor keyCells = ctx.view(cache.keys(layer), width, run.length(),
-                    cacheRow * cache.slots(), cache.keyOffset(firstCell));
+            GgmlTensor keyCells = ctx.view(cache.keys(layer), width, run.length(), cacheRow, cache.keyOffset(firstCell));
             GgmlTensor keyCopy = ctx.copy(newKeys, keyCells);
             graph.expand(keyCopy);
 
             // [1, run, width] on both sides: one element per row, so any strides can be expressed
             GgmlTensor newValues = ctx.view(v, 1, run.length(), width, sourceRow, Float.BYTES, run.start() * sourceRow);
             GgmlTensor valueCells = ctx.view(cache.values(layer), 1, run.length(), width,
-                    valueElement * cache.slots(), valueElement * cache.cellCount(), cache.valueOffset(firstCell));
+                    valueElement, valueElement * cache.cellCount(), cache.valueOffset(firstCell));
             GgmlTensor valueCopy = ctx.copy(newValues, valueCells);
             graph.expand(valueCopy);
             cacheStores.add(new CacheStore(r, keyCells, keyCopy, valueCells, valueCopy));

@@ -93,6 +93,37 @@ class BatchDecoderTest {
     }
 
     /**
+     * Decoding tokens of several slots attend together (slots stacked in one product) while a
+     * prompt chunk placed before them in the batch attends on its own; each token's logits are
+     * still those of its sequence decoded alone.
+     */
+    @Test
+    void decodingSlotsAttendTogetherBesideAPromptChunk() {
+        int[] other = {1, 78, 217, 263};
+        try (KvCache three = KvCache.allocate(ggml, model.hyperParameters(), 3, 40, GgmlType.F32);
+             BatchDecoder decoder3 = new BatchDecoder(ggml, model, three, 2)) {
+            decoder3.decode(Batch.builder().addSequence(PROMPT, 0, 0).addSequence(other, 1, 0).build());
+            Batch mixed = Batch.builder()
+                    .addSequence(PROMPT, 2, 0)
+                    .add(PROMPT[1], 0, PROMPT.length, true)
+                    .add(other[1], 1, other.length, true)
+                    .build();
+            BatchPlan plan = BatchPlan.of(mixed, three, model.hyperParameters().vocabSize(), 0);
+            assertEquals(2, plan.groupedRuns().size());
+            assertEquals(1, plan.separateRuns().size());
+            float[][] together = decoder3.decode(mixed);
+
+            float[] promptAlone = decoder.decode(Batch.builder().addSequence(PROMPT, 0, 0).build())[0];
+            float[] firstAlone = decoder.decode(Batch.builder().add(PROMPT[1], 0, PROMPT.length, true).build())[0];
+            decoder.decode(Batch.builder().addSequence(other, 1, 0).build());
+            float[] secondAlone = decoder.decode(Batch.builder().add(other[1], 1, other.length, true).build())[0];
+            assertArrayEquals(promptAlone, together[0], 1e-5f);
+            assertArrayEquals(firstAlone, together[1], 1e-5f);
+            assertArrayEquals(secondAlone, together[2], 1e-5f);
+        }
+    }
+
+    /**
      * Token by token, a step reuses the graph of the last step of its shape with the cache stores
      * moved; the shapes here change with the attended cells (every 32 positions) and with a second
      * slot's tokens joining every third step, more shapes than the decoder keeps. A prompt longer

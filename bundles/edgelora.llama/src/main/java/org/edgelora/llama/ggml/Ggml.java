@@ -53,6 +53,8 @@ public final class Ggml {
     private final MethodHandle view1d;
     private final MethodHandle view2d;
     private final MethodHandle view3d;
+    private final MethodHandle view4d;
+    private final MethodHandle concat;
     private final MethodHandle permute;
     private final MethodHandle cont2d;
     private final MethodHandle cpy;
@@ -96,6 +98,9 @@ public final class Ggml {
         view2d = bind("ggml_view_2d", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
         view3d = bind("ggml_view_3d", ADDRESS, ADDRESS, ADDRESS,
                 JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+        view4d = bind("ggml_view_4d", ADDRESS, ADDRESS, ADDRESS,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+        concat = bind("ggml_concat", ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
         permute = bind("ggml_permute", ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
         cont2d = bind("ggml_cont_2d", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG);
         cpy = bind("ggml_cpy", ADDRESS, ADDRESS, ADDRESS, ADDRESS);
@@ -369,6 +374,23 @@ public final class Ggml {
                        long nb1, long nb2, long offset) {
         try {
             return (MemorySegment) view3d.invokeExact(ctx, a, ne0, ne1, ne2, nb1, nb2, offset);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    MemorySegment view(MemorySegment ctx, MemorySegment a, long ne0, long ne1, long ne2, long ne3,
+                       long nb1, long nb2, long nb3, long offset) {
+        try {
+            return (MemorySegment) view4d.invokeExact(ctx, a, ne0, ne1, ne2, ne3, nb1, nb2, nb3, offset);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(t);
+        }
+    }
+
+    MemorySegment concat(MemorySegment ctx, MemorySegment a, MemorySegment b, int dim) {
+        try {
+            return (MemorySegment) concat.invokeExact(ctx, a, b, dim);
         } catch (Throwable t) {
             throw NativeLibrary.rethrow(t);
         }

@@ -165,6 +165,22 @@ public final class GgmlContext implements AutoCloseable {
         return wrap(ggml.view(reserveTensor(), a.pointer(), ne0, ne1, ne2, nb1, nb2, offset));
     }
 
+    /** A 4-D window of {@code a} with strides {@code nb1}, {@code nb2} and {@code nb3} bytes. */
+    public GgmlTensor view(GgmlTensor a, long ne0, long ne1, long ne2, long ne3, long nb1, long nb2, long nb3, long offset) {
+        requireView(a, offset, ne0, ne1, ne2, ne3);
+        return wrap(ggml.view(reserveTensor(), a.pointer(), ne0, ne1, ne2, ne3, nb1, nb2, nb3, offset));
+    }
+
+    /** {@code a} followed by {@code b} along dimension {@code dim}; both F32, equal in every other dimension. */
+    public GgmlTensor concat(GgmlTensor a, GgmlTensor b, int dim) {
+        require(dim >= 0 && dim < GgmlLayouts.MAX_DIMS, "concat dimension out of range: %s", dim);
+        require(a.type() == GgmlType.F32 && b.type() == GgmlType.F32, "concat supports F32 only: %s, %s", a, b);
+        for (int d = 0; d < GgmlLayouts.MAX_DIMS; d++) {
+            require(d == dim || a.ne(d) == b.ne(d), "concat along %s needs equal other dimensions: %s, %s", dim, a, b);
+        }
+        return wrap(ggml.concat(reserveTensor(), a.pointer(), b.pointer(), dim));
+    }
+
     /** Reorders dimensions: dimension i of {@code a} becomes dimension axis_i of the result. */
     public GgmlTensor permute(GgmlTensor a, int axis0, int axis1, int axis2, int axis3) {
         int[] axes = {axis0, axis1, axis2, axis3};
@@ -220,6 +236,12 @@ public final class GgmlContext implements AutoCloseable {
         require(ggml.isContiguous(mask) && mask.ne(2) == 1 && mask.ne(3) == 1, "soft_max mask must be a contiguous matrix: %s", mask);
         require(mask.ne(0) == a.ne(0) && mask.ne(1) >= a.ne(1), "soft_max mask %s does not cover %s", mask, a);
         return wrap(ggml.softMaxExt(reserveTensor(), a.pointer(), mask.pointer(), scale, 0.0f));
+    }
+
+    /** {@code softmax(a * scale)} along rows, for scores already masked. */
+    public GgmlTensor softMax(GgmlTensor a, float scale) {
+        require(a.type() == GgmlType.F32 && ggml.isContiguous(a), "soft_max input must be contiguous F32: %s", a);
+        return wrap(ggml.softMaxExt(reserveTensor(), a.pointer(), MemorySegment.NULL, scale, 0.0f));
     }
 
     /** {@code x * sigmoid(x)} element-wise. */
