@@ -11,6 +11,16 @@ interface ServedSystem extends AutoCloseable {
      */
     Runnable submit(RequestTrace.Request request, RequestRecord record) throws Exception;
 
+    /** The name every system serves the adapter of the given index under: the trace's adapters are indexes. */
+    static String adapterName(int index) {
+        return String.format("adapter-%04d", index);
+    }
+
+    /** The process whose memory is the system's: this worker's JVM unless the system runs in a process of its own. */
+    default ProcessMemory memory() {
+        return ProcessMemory.SELF;
+    }
+
     /** Serves one request of a few tokens and waits for it: the first request of a JVM is slower than any later one. */
     default void warmUp(RequestTrace.Request request) throws Exception {
         RequestRecord record = new RequestRecord(request, System.nanoTime(), () -> { });
