@@ -33,8 +33,9 @@ import org.edgelora.pool.PoolSettings;
 import org.edgelora.pool.SyntheticAdapter;
 
 /**
- * {@code bench}: our engine against llama.cpp's server on the paper's multi-adapter workload, side by
- * side: same model, same adapter files, same request traces, same sequence slots, context and threads.
+ * {@code bench}: our engine in process, the whole gateway through its HTTP API, and llama.cpp's server on the
+ * paper's multi-adapter workload, side by side: same model, same adapter files, same request traces, same
+ * sequence slots, context and threads.
  * Each system runs in its own JVM ({@link ServingWorker}), one after the other, so that memory figures
  * are each system's own.
  */
@@ -82,7 +83,7 @@ final class ServingBenchCommand implements Command {
                         + "llama.cpp (default: edgelora,llama.cpp; with --quick all three)"),
                 Options.Spec.optional("slo-ttft", "DURATION", "6s", "a second SLO on time to first token, besides the paper's 6 s"),
                 Options.Spec.optional("slots", "N", "8", "sequences each system decodes at once (llama.cpp: parallel slots)"),
-                Options.Spec.optional("pool-slots", "N", "32", "edgelora's adapter pool slots (capped at N)"),
+                Options.Spec.optional("pool-slots", "N", "32", "the adapter pool slots of edgelora and edgelora-http (capped at N)"),
                 Options.Spec.optional("threads", "N", "0", "compute threads of each system; 0 uses every core"),
                 Options.Spec.required("out", "DIR", "folder for results, traces, plots and worker logs (created if absent)"),
                 Options.Spec.flag("json", "end with one JSON line holding the figures"),

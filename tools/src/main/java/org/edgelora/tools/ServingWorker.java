@@ -80,7 +80,7 @@ final class ServingWorker {
             Options.Spec.required("slots", "N", "sequences decoded at once"),
             Options.Spec.required("context", "N", "tokens per sequence"),
             Options.Spec.required("threads", "N", "compute threads"),
-            Options.Spec.required("pool-slots", "N", "adapter pool slots (edgelora)"),
+            Options.Spec.required("pool-slots", "N", "adapter pool slots (edgelora, edgelora-http)"),
             Options.Spec.optional("traces", "FILE,...", "", "the traces to replay, in order; none: start, report memory, stop"),
             Options.Spec.optional("drain", "S", "0", "seconds to wait for requests in flight after a trace's last arrival"),
             Options.Spec.required("result", "FILE", "where to write the report (JSON)"));
