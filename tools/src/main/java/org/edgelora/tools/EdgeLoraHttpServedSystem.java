@@ -39,6 +39,7 @@ final class EdgeLoraHttpServedSystem implements ServedSystem {
 
     private static final String VERSION = "1.0.0";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
     /** The bench cancels what is unfinished at its drain limit: the gateway must not time requests out first. */
     private static final int REQUEST_TIMEOUT_SECONDS = 7 * 24 * 3600;
     /**
@@ -140,6 +141,15 @@ final class EdgeLoraHttpServedSystem implements ServedSystem {
             stream.cancel();
             exchange.cancel(true);
         };
+    }
+
+    /**
+     * The gateway notices that a client went away only when it writes to it, so a request cancelled while queued
+     * still runs its prefill and a token or two once it gets a slot; the next trace waits for that.
+     */
+    @Override
+    public void awaitIdle() throws IOException, InterruptedException {
+        gateway.awaitIdle(IDLE_TIMEOUT);
     }
 
     @Override

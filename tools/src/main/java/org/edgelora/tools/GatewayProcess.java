@@ -32,6 +32,7 @@ final class GatewayProcess implements AutoCloseable {
     private static final Set<String> LEFT_OUT = Set.of("org.edgelora.broker.cfg", "org.edgelora.mqtt.cfg");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final String IN_FLIGHT = "edgelora_gateway_in_flight";
 
     private final Process process;
     private final Path folder;
@@ -111,6 +112,21 @@ final class GatewayProcess implements AutoCloseable {
             Thread.sleep(POLL);
         }
         throw new IOException("the gateway did not serve within " + timeout.toSeconds() + " s (" + last + "); " + LogTail.of(log));
+    }
+
+    /** Waits until the gateway holds no request: the in-flight gauge of {@code /metrics} is 0 for every tenant (absent when none). */
+    void awaitIdle(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        double inFlight;
+        do {
+            inFlight = get("/metrics").body().lines().filter(line -> line.startsWith(IN_FLIGHT))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+            if (inFlight == 0) {
+                return;
+            }
+            Thread.sleep(POLL);
+        } while (System.nanoTime() < deadline);
+        throw new IOException("the gateway still held " + inFlight + " requests " + timeout.toSeconds() + " s after the last trace");
     }
 
     URI uri(String path) {

@@ -21,6 +21,13 @@ interface ServedSystem extends AutoCloseable {
         return ProcessMemory.SELF;
     }
 
+    /**
+     * Waits until the requests cancelled at the last trace's drain limit have left the system, so that the next
+     * trace starts on an idle one. Cancelling ends a request at once unless the system says otherwise.
+     */
+    default void awaitIdle() throws Exception {
+    }
+
     /** Serves one request of a few tokens and waits for it: the first request of a JVM is slower than any later one. */
     default void warmUp(RequestTrace.Request request) throws Exception {
         RequestRecord record = new RequestRecord(request, System.nanoTime(), () -> { });

@@ -114,6 +114,9 @@ final class ServingWorker {
         long rssAtReady = served.memory().residentBytes();
         List<TraceReport> reports = new ArrayList<>();
         for (int i = 0; i < traceFiles.size(); i++) {
+            if (i > 0) {
+                served.awaitIdle();
+            }
             reports.add(replay(served, RequestTrace.read(traceFiles.get(i)), i, drainSeconds, out));
         }
         new ObjectMapper().writeValue(Path.of(options.string("result")).toFile(), new WorkerReport(system.cliName, rssAtReady, reports));
