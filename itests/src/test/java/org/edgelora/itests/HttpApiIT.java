@@ -126,6 +126,36 @@ public class HttpApiIT {
                 whole.at("/choices/0/message/content").asText(), text.toString());
     }
 
+    /**
+     * What the serving benchmark sends: token ids fed as given (the prompt counts exactly them, no BOS
+     * added) and ignore_eos, so that the streamed output has exactly max_tokens tokens.
+     */
+    @Test
+    public void aStreamedTokenPromptWithIgnoreEosGeneratesExactlyMaxTokens() throws Exception {
+        HttpResponse<String> streamed = post("/v1/completions", "{\"model\":\"base\",\"prompt\":[1, 100, 200, 300],"
+                + "\"max_tokens\":48,\"ignore_eos\":true,\"temperature\":0,\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+        assertEquals(streamed.body(), 200, streamed.statusCode());
+        List<String> events = events(streamed.body());
+        assertEquals("[DONE]", events.getLast());
+        JsonNode usage = JSON.readTree(events.get(events.size() - 2)).get("usage");
+        assertEquals(streamed.body(), 48, usage.get("completion_tokens").asInt());
+        assertEquals(4, usage.get("prompt_tokens").asInt());
+        assertEquals("length", JSON.readTree(events.get(events.size() - 3)).at("/choices/0/finish_reason").asText());
+    }
+
+    @Test
+    public void aTokenPromptOutsideTheVocabularyOrEmptyIsRefusedNamingTheField() throws Exception {
+        HttpResponse<String> outside = post("/v1/completions", "{\"model\":\"base\",\"prompt\":[1, 1000000],\"max_tokens\":4}");
+        assertError(outside, 400, "invalid_request");
+        assertTrue(outside.body(), JSON.readTree(outside.body()).at("/error/message").asText().contains("prompt[1] is token 1000000"));
+        HttpResponse<String> empty = post("/v1/completions", "{\"model\":\"base\",\"prompt\":[],\"max_tokens\":4}");
+        assertError(empty, 400, "invalid_request");
+        assertTrue(empty.body(), JSON.readTree(empty.body()).at("/error/message").asText().startsWith("prompt is an empty array"));
+        assertError(post("/v1/completions", "{\"model\":\"base\",\"prompt\":[1, -5],\"max_tokens\":4}"), 400, "invalid_request");
+        assertError(post("/v1/completions", "{\"model\":\"base\",\"prompt\":[" + "1,".repeat(6000) + "1],\"max_tokens\":4}"),
+                413, "context_too_long");
+    }
+
     @Test
     public void badRequestsGetOpenAiErrorsWithTheirStatus() throws Exception {
         assertError(post("/v1/completions", "{\"model\":\"base\",\"prompt\":"), 400, "invalid_request");

@@ -44,7 +44,7 @@ final class EdgeLoraServedSystem implements ServedSystem {
             pool = new LoraAdapterPool(ggml, geometry, new PoolSettings(slots, shapes.maxRank(), shapes.targets(), GgmlType.F16));
             List<Path> files = setup.adapters();
             for (int i = 0; i < files.size(); i++) {
-                pool.register(adapterName(i), "1", AdapterShapes.source(files.get(i)));
+                pool.register(ServedSystem.adapterName(i), "1", AdapterShapes.source(files.get(i)));
             }
             EngineSettings settings = EngineSettings.defaults(setup.model()).withSlots(setup.slots(), setup.contextPerSlot())
                     .withThreads(setup.threads());
@@ -58,15 +58,11 @@ final class EdgeLoraServedSystem implements ServedSystem {
         }
     }
 
-    private static String adapterName(int index) {
-        return String.format("adapter-%04d", index);
-    }
-
     @Override
     public Runnable submit(RequestTrace.Request request, RequestRecord record) {
         SequenceRequest sequence = SequenceRequest.base("r" + request.index(), request.prompt(), SamplingParams.GREEDY,
                         request.outputTokens(), List.of(), true, text -> record.text(System.nanoTime(), text))
-                .withAdapter(pool.acquire(adapterName(request.adapter())), 1.0f);
+                .withAdapter(pool.acquire(ServedSystem.adapterName(request.adapter())), 1.0f);
         Generation generation = engine.submit(sequence);
         generation.result().whenComplete((result, failure) -> {
             long now = System.nanoTime();

@@ -33,8 +33,9 @@ import org.edgelora.pool.PoolSettings;
 import org.edgelora.pool.SyntheticAdapter;
 
 /**
- * {@code bench}: our engine against llama.cpp's server on the paper's multi-adapter workload, side by
- * side: same model, same adapter files, same request traces, same sequence slots, context and threads.
+ * {@code bench}: our engine in process, the whole gateway through its HTTP API, and llama.cpp's server on the
+ * paper's multi-adapter workload, side by side: same model, same adapter files, same request traces, same
+ * sequence slots, context and threads.
  * Each system runs in its own JVM ({@link ServingWorker}), one after the other, so that memory figures
  * are each system's own.
  */
@@ -51,13 +52,15 @@ final class ServingBenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "Serves the same open-loop request trace with our engine (edgelora) and with llama.cpp's server (llama.cpp, all "
+        return "Serves the same open-loop request trace with our engine in process (edgelora), with the whole gateway through its "
+                + "HTTP API (edgelora-http: the runtime started by the launcher, adapters as bundles in its drop folder, each request a "
+                + "streaming POST /v1/completions) and with llama.cpp's server (llama.cpp, all "
                 + "adapters loaded at start, each request naming its own), each in its own JVM, at each rate: N adapters with "
                 + "power-law popularity (the k-th most popular is chosen with probability proportional to k^-alpha), gamma "
                 + "inter-arrival times (mean 1/rate, coefficient of variation cv), uniform input and output lengths, prompts cut "
                 + "from real text, outputs forced to their length. Prints a table and writes results.json, results.csv, the "
                 + "request traces and PNG plots (throughput, p99 latency, SLO attainment against rate) into --out. --quick: a "
-                + "smoke run of under a minute on a generated tiny model (ignores the model and workload options).";
+                + "smoke run of about a minute on a generated tiny model (ignores the model and workload options).";
     }
 
     @Override
@@ -76,14 +79,15 @@ final class ServingBenchCommand implements Command {
                 Options.Spec.optional("input", "LOW-HIGH", "8-128", "prompt tokens, uniform"),
                 Options.Spec.optional("output", "LOW-HIGH", "8-256", "generated tokens, uniform, end of sequence ignored"),
                 Options.Spec.optional("seed", "N", "42", "seed of the traces; the same seed, the same requests"),
-                Options.Spec.optional("systems", "LIST", "edgelora,llama.cpp", "systems to run, in this order"),
+                Options.Spec.optional("systems", "LIST", null, "systems to run, in this order, of edgelora, edgelora-http and "
+                        + "llama.cpp (default: edgelora,llama.cpp; with --quick all three)"),
                 Options.Spec.optional("slo-ttft", "DURATION", "6s", "a second SLO on time to first token, besides the paper's 6 s"),
                 Options.Spec.optional("slots", "N", "8", "sequences each system decodes at once (llama.cpp: parallel slots)"),
-                Options.Spec.optional("pool-slots", "N", "32", "edgelora's adapter pool slots (capped at N)"),
+                Options.Spec.optional("pool-slots", "N", "32", "the adapter pool slots of edgelora and edgelora-http (capped at N)"),
                 Options.Spec.optional("threads", "N", "0", "compute threads of each system; 0 uses every core"),
                 Options.Spec.required("out", "DIR", "folder for results, traces, plots and worker logs (created if absent)"),
                 Options.Spec.flag("json", "end with one JSON line holding the figures"),
-                Options.Spec.flag("quick", "smoke run: tiny generated model, 4 adapters, rates 2 and 8 for 4 s each"));
+                Options.Spec.flag("quick", "smoke run: tiny generated model, 4 adapters, rates 2 and 8 for 4 s each, every system"));
     }
 
     /** Everything one run needs, from the options or from --quick. */
@@ -111,11 +115,18 @@ final class ServingBenchCommand implements Command {
         List<Path> adapters = adapterFiles(plan, tools, err);
         Path adapterList = folder.resolve("adapters.txt");
         Files.write(adapterList, adapters.stream().map(Path::toString).toList());
+        Path bundleList = folder.resolve("adapter-bundles.txt");
+        if (plan.systems().contains(ServingWorker.SystemName.EDGELORA_HTTP)) {
+            err.printf("edgelora-http: packaging %d adapter bundles%n", adapters.size());
+            Files.write(bundleList, EdgeLoraHttpServedSystem.packageAdapters(new Ggml(tools.library()), plan.model(), adapters,
+                    folder.resolve("adapter-bundles")).stream().map(Path::toString).toList());
+        }
         long availableAtStart = ProcessMemory.availableBytes().orElse(0L);
 
         Map<String, SystemResults> results = new LinkedHashMap<>();
         for (ServingWorker.SystemName system : plan.systems()) {
-            WorkerRun run = runWorker(tools, plan, system, adapterList, traces, err);
+            WorkerRun run = runWorker(tools, plan, system, system == ServingWorker.SystemName.EDGELORA_HTTP ? bundleList : adapterList,
+                    traces, err);
             int n = adapters.size();
             List<RateFigures> figures = run.report().traces().stream()
                     .map(t -> RateFigures.of(system.cliName, n, t, plan.sloSeconds())).toList();
@@ -163,11 +174,12 @@ final class ServingBenchCommand implements Command {
         if (adapterDir.isPresent() && !Files.isDirectory(adapterDir.get())) {
             throw new UsageException("--adapter-dir is not a folder: " + adapterDir.get());
         }
-        return new Plan(model, workload, options.decimals("rate", 1e-3, 1e6), drain, systems(options), options.seconds("slo-ttft", 0.001, 1e6),
+        return new Plan(model, workload, options.decimals("rate", 1e-3, 1e6), drain,
+                systems(options, "edgelora,llama.cpp"), options.seconds("slo-ttft", 0.001, 1e6),
                 options.integer("slots", 1, 256), options.integer("pool-slots", 1, 100_000), threads(options), folder, adapterDir);
     }
 
-    /** --quick: a generated tiny model and a small workload that both systems finish within the drain limit. */
+    /** --quick: a generated tiny model and a small workload that every system finishes within the drain limit. */
     private static Plan quickPlan(Options options, Tools tools, Path folder, PrintStream err) throws Exception {
         Path model = folder.resolve("quick-tiny-f32.gguf");
         if (!Files.isRegularFile(model)) {
@@ -175,16 +187,18 @@ final class ServingBenchCommand implements Command {
                     new ProgressBar(err, "tiny model")::update);
         }
         Workload workload = new Workload(4, 1.0, 1.5, 8, 32, 8, 16, 4, 42);
-        return new Plan(model, workload, List.of(2.0, 8.0), 30, systems(options), options.seconds("slo-ttft", 0.001, 1e6), 4, 2,
+        return new Plan(model, workload, List.of(2.0, 8.0), 30,
+                systems(options, "edgelora,edgelora-http,llama.cpp"), options.seconds("slo-ttft", 0.001, 1e6), 4, 2,
                 threads(options), folder, Optional.empty());
     }
 
-    private static List<ServingWorker.SystemName> systems(Options options) throws UsageException {
+    /** --systems, or the given default list when it is absent. */
+    private static List<ServingWorker.SystemName> systems(Options options, String otherwise) throws UsageException {
         List<ServingWorker.SystemName> systems = new ArrayList<>();
-        for (String name : options.string("systems").split(",")) {
+        for (String name : options.optional("systems").orElse(otherwise).split(",")) {
             ServingWorker.SystemName system = Stream.of(ServingWorker.SystemName.values()).filter(s -> s.cliName.equals(name.trim()))
                     .findFirst().orElseThrow(() -> new UsageException("--systems: unknown system '" + name.trim()
-                            + "' (known: edgelora, llama.cpp; edgelora-http is not implemented yet)"));
+                            + "' (known: edgelora, edgelora-http, llama.cpp)"));
             if (systems.contains(system)) {
                 throw new UsageException("--systems names " + system.cliName + " twice");
             }
@@ -325,7 +339,7 @@ final class ServingBenchCommand implements Command {
                     int trace = Integer.parseInt(words[1]);
                     if (trace != barTrace) {
                         barTrace = trace;
-                        bar = new ProgressBar(err, String.format("%-9s %6s req/s, requests ended", system.cliName, trim(loaded.get(trace).rate())),
+                        bar = new ProgressBar(err, String.format("%-13s %6s req/s, requests ended", system.cliName, trim(loaded.get(trace).rate())),
                                 count -> String.valueOf(count));
                     }
                     bar.update(Long.parseLong(words[2]), loaded.get(trace).requests().size());
@@ -334,9 +348,7 @@ final class ServingBenchCommand implements Command {
         }
         int status = process.waitFor();
         if (status != 0 || !Files.isRegularFile(result)) {
-            List<String> tail = Files.readAllLines(log);
-            throw new IOException(system.cliName + " worker failed (exit status " + status + "); last lines of " + log + ":\n  "
-                    + String.join("\n  ", tail.subList(Math.max(0, tail.size() - 15), tail.size())));
+            throw new IOException(system.cliName + " worker failed (exit status " + status + "); " + LogTail.of(log));
         }
         return new WorkerRun(startup, new ObjectMapper().readValue(result.toFile(), ServingWorker.WorkerReport.class));
     }
@@ -357,12 +369,12 @@ final class ServingBenchCommand implements Command {
                 Path.of(bench.model()).getFileName(), bench.workload().adapters(), bench.workload().alpha(), bench.workload().cv(),
                 bench.workload().minInput(), bench.workload().maxInput(), bench.workload().minOutput(), bench.workload().maxOutput(),
                 bench.slots(), bench.threads(), bench.drainSeconds());
-        out.printf("%-9s %7s %5s %5s %5s | %7s %8s | %7s %7s %7s | %7s %7s | %6s | %5s %5s | %7s%n", "system", "rate/s", "sent", "done",
+        out.printf("%-13s %7s %5s %5s %5s | %7s %8s | %7s %7s %7s | %7s %7s | %6s | %5s %5s | %7s%n", "system", "rate/s", "sent", "done",
                 "unfin", "req/s", "tok/s", "lat avg", "lat p50", "lat p99", "ttft av", "ttft99", "tpot", "slo6s",
                 String.format("slo%s", trim(bench.sloTtftSeconds())), "peak MB");
         for (Map.Entry<String, SystemResults> system : bench.systems().entrySet()) {
             for (RateFigures f : system.getValue().rates()) {
-                out.printf("%-9s %7s %5d %5d %5d | %7.2f %8.1f | %7s %7s %7s | %7s %7s | %6s | %5.2f %5.2f | %7.0f%n", system.getKey(),
+                out.printf("%-13s %7s %5d %5d %5d | %7.2f %8.1f | %7s %7s %7s | %7s %7s | %6s | %5.2f %5.2f | %7.0f%n", system.getKey(),
                         trim(f.rate()), f.sent(), f.completed(), f.unfinished() + f.failed(), f.requestsPerS(), f.outputTokensPerS(),
                         s(f.latencyMeanS()), s(f.latencyP50S()), s(f.latencyP99S()), s(f.ttftMeanS()), s(f.ttftP99S()), s(f.tpotMeanS()),
                         f.slo6sAttainment(), f.sloAttainment(), f.peakRssMb());

@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The child process of {@code bench} that runs one system: starts it, says {@code ready} on stdout,
- * serves a warm-up request, then replays each trace open loop (every request sent at its time, whether
+ * The child process of {@code bench} that runs one system: starts it (in this JVM, or for edgelora-http the
+ * gateway in a process of its own, whose memory is then the system's), says {@code ready} on stdout, serves a
+ * warm-up request, then replays each trace open loop (every request sent at its time, whether
  * or not earlier ones finished) and writes what happened to every request into the result file. One
  * system per process, so that its memory is its own and one system's leftovers cannot slow the other.
  * <p>
@@ -33,7 +34,7 @@ final class ServingWorker {
 
     /** The systems a worker runs, by their command-line names. */
     enum SystemName {
-        EDGELORA("edgelora"), LLAMA_CPP("llama.cpp");
+        EDGELORA("edgelora"), EDGELORA_HTTP("edgelora-http"), LLAMA_CPP("llama.cpp");
 
         final String cliName;
 
@@ -42,7 +43,11 @@ final class ServingWorker {
         }
     }
 
-    /** How a system is set up: the same slots, context and threads for every system. */
+    /**
+     * How a system is set up: the same slots, context and threads for every system.
+     *
+     * @param adapters the adapter files in adapter index order; for edgelora-http their adapter bundles
+     */
     record Setup(Path model, List<Path> adapters, int slots, int contextPerSlot, int threads, int poolSlots) {
     }
 
@@ -68,13 +73,14 @@ final class ServingWorker {
     }
 
     private static final List<Options.Spec> OPTIONS = List.of(
-            Options.Spec.required("system", "NAME", "edgelora or llama.cpp"),
+            Options.Spec.required("system", "NAME", "edgelora, edgelora-http or llama.cpp"),
             Options.Spec.required("model", "FILE", "the GGUF model"),
-            Options.Spec.required("adapter-list", "FILE", "the adapter files, one path a line, in adapter index order"),
+            Options.Spec.required("adapter-list", "FILE",
+                    "the adapter files, one path a line, in adapter index order (edgelora-http: their adapter bundles)"),
             Options.Spec.required("slots", "N", "sequences decoded at once"),
             Options.Spec.required("context", "N", "tokens per sequence"),
             Options.Spec.required("threads", "N", "compute threads"),
-            Options.Spec.required("pool-slots", "N", "adapter pool slots (edgelora)"),
+            Options.Spec.required("pool-slots", "N", "adapter pool slots (edgelora, edgelora-http)"),
             Options.Spec.optional("traces", "FILE,...", "", "the traces to replay, in order; none: start, report memory, stop"),
             Options.Spec.optional("drain", "S", "0", "seconds to wait for requests in flight after a trace's last arrival"),
             Options.Spec.required("result", "FILE", "where to write the report (JSON)"));
@@ -96,6 +102,8 @@ final class ServingWorker {
 
         ServedSystem served = switch (system) {
             case EDGELORA -> EdgeLoraServedSystem.open(Tools.fromSystemProperties().library(), setup);
+            case EDGELORA_HTTP -> EdgeLoraHttpServedSystem.open(setup,
+                    Path.of(options.string("result")).resolveSibling(system.cliName + "-gateway.log"));
             case LLAMA_CPP -> LlamaCppServedSystem.open(setup);
         };
         out.println(READY);
@@ -103,9 +111,12 @@ final class ServingWorker {
             served.warmUp(new RequestTrace.Request(-1, 0, 0, RequestTrace.read(traceFiles.getFirst()).requests().getFirst().prompt(), 4));
         }
         // after a first request: llama.cpp's start runs one itself, and only a computed step touches the mapped weights
-        long rssAtReady = ProcessMemory.residentBytes();
+        long rssAtReady = served.memory().residentBytes();
         List<TraceReport> reports = new ArrayList<>();
         for (int i = 0; i < traceFiles.size(); i++) {
+            if (i > 0) {
+                served.awaitIdle();
+            }
             reports.add(replay(served, RequestTrace.read(traceFiles.get(i)), i, drainSeconds, out));
         }
         new ObjectMapper().writeValue(Path.of(options.string("result")).toFile(), new WorkerReport(system.cliName, rssAtReady, reports));
@@ -126,7 +137,7 @@ final class ServingWorker {
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor();
         progress.scheduleAtFixedRate(() -> out.println(PROGRESS + " " + traceIndex + " " + (requests.size() - allEnded.getCount())
                 + " " + sent.get()), 0, 500, TimeUnit.MILLISECONDS);
-        ProcessMemory.resetPeak();
+        system.memory().resetPeak();
         long start = System.nanoTime();
         try {
             for (RequestTrace.Request request : requests) {
@@ -155,7 +166,7 @@ final class ServingWorker {
             double elapsed = allDone
                     ? Math.max(trace.durationSeconds(), outcomes.stream().mapToDouble(o -> o.endSeconds() == null ? 0 : o.endSeconds()).max().orElse(0))
                     : (deadline - start) / 1e9;
-            return new TraceReport(trace.rate(), ProcessMemory.peakResidentBytes(), elapsed, outcomes);
+            return new TraceReport(trace.rate(), system.memory().peakResidentBytes(), elapsed, outcomes);
         } finally {
             progress.shutdownNow();
             out.println(PROGRESS + " " + traceIndex + " " + requests.size() + " " + requests.size());

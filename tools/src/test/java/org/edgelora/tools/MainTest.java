@@ -111,16 +111,25 @@ class MainTest {
     }
 
     /**
-     * The CI smoke run of the serving benchmark: both systems, each in its own JVM, replay the same trace
-     * on a generated tiny model and answer every request. Only that: figures are for the command, not tests.
+     * The CI smoke run of the serving benchmark: every system, each in its own JVM, replays the same trace
+     * on a generated tiny model and answers every request with exactly its output length (a request that
+     * generates another number of tokens counts as failed). edgelora-http does it through the real runtime
+     * the launcher starts, over HTTP. Only that: figures are for the command, not tests.
      */
     @Test
-    void benchQuickRunsBothSystemsAndEveryRequestIsAnswered() throws IOException {
+    void benchQuickRunsEverySystemAndEveryRequestIsAnsweredWithItsLength() throws IOException {
         Path folder = temp.resolve("bench-quick");
         Run run = run("bench", "--quick", "--out", folder.toString(), "--json");
         assertEquals(0, run.status(), run.out() + run.err());
         JsonNode results = new ObjectMapper().readTree(run.lastLine());
-        for (String system : List.of("edgelora", "llama.cpp")) {
+        JsonNode overHttp = new ObjectMapper().readTree(folder.resolve("edgelora-http-worker.json").toFile());
+        for (JsonNode trace : overHttp.path("traces")) {
+            for (JsonNode request : trace.path("requests")) {
+                assertEquals(request.path("outputTokens").asInt(), request.path("generatedTokens").asInt(), request.toString());
+            }
+        }
+        assertTrue(overHttp.path("rssAtReadyBytes").asLong() > 0, "the gateway process's memory: " + overHttp);
+        for (String system : List.of("edgelora", "edgelora-http", "llama.cpp")) {
             JsonNode rates = results.path("systems").path(system).path("rates");
             assertEquals(2, rates.size(), system + ": " + run.lastLine());
             for (JsonNode rate : rates) {

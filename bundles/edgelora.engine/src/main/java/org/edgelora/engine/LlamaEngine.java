@@ -148,13 +148,17 @@ public final class LlamaEngine implements InferenceEngine, AutoCloseable {
         return threads;
     }
 
-    /** The prompt's tokens as the engine will feed them: with BOS, chat prompts rendered by the model's template. */
+    /**
+     * The prompt's tokens as the engine will feed them: text with BOS, chat prompts rendered by the model's
+     * template, token ids as they are (the scheduler checks them against the vocabulary).
+     */
     public int[] tokenize(Prompt prompt) {
         synchronized (tokenizer) {
             checkOpen();
             return switch (prompt) {
                 case Prompt.Text text -> tokenizer.encode(text.text(), true, false);
                 case Prompt.Chat chat -> tokenizer.encode(render(chat), true, true);
+                case Prompt.Tokens tokens -> tokens.ids();
             };
         }
     }

@@ -13,6 +13,7 @@ import org.edgelora.api.engine.SamplingParams;
  * @param ingress   which ingress it came through ({@code http}, {@code mqtt}); a metrics label
  * @param tenant    who sent it, as the ingress authenticated it
  * @param maxTokens the most tokens to generate, at least 1
+ * @param ignoreEos keep generating past the end-of-sequence token, up to maxTokens
  * @param stream    whether the client wants the text as it is generated
  */
 public record IngressRequest(
@@ -24,6 +25,7 @@ public record IngressRequest(
         SamplingParams sampling,
         int maxTokens,
         List<String> stop,
+        boolean ignoreEos,
         boolean stream) {
 
     public IngressRequest {

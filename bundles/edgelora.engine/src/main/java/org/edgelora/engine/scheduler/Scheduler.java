@@ -91,10 +91,12 @@ public final class Scheduler implements AutoCloseable {
             throw new EdgeLoraException(ErrorCode.CONTEXT_TOO_LONG, "request " + request.requestId() + ": the prompt has "
                     + request.prompt().length + " tokens, a sequence slot holds " + cache.contextPerSlot());
         }
-        for (int token : request.prompt()) {
-            if (token < 0 || token >= vocabulary.size()) {
-                throw new EdgeLoraException(ErrorCode.INVALID_REQUEST, "request " + request.requestId() + ": token "
-                        + token + " is outside the vocabulary of " + vocabulary.size());
+        int[] prompt = request.prompt();
+        for (int i = 0; i < prompt.length; i++) {
+            // a token prompt brings a client's ids: each is checked here, before any reaches the graph
+            if (prompt[i] < 0 || prompt[i] >= vocabulary.size()) {
+                throw new EdgeLoraException(ErrorCode.INVALID_REQUEST, "request " + request.requestId() + ": prompt[" + i + "] is token "
+                        + prompt[i] + ", outside the model's vocabulary [0, " + vocabulary.size() + ")");
             }
         }
         Sequence sequence = new Sequence(request, System.nanoTime());

@@ -219,6 +219,34 @@ class SchedulerTest {
         }
     }
 
+    /** A prompt of token ids is fed as it is: the text prompt's own tokens give the text prompt's output. */
+    @Test
+    void aTokenPromptRunsAsGivenAndItsIdsAreCheckedAgainstTheVocabulary() {
+        try (LlamaEngine engine = EngineFixture.open(model, 1, 64, 256)) {
+            int[] tokens = engine.tokenize(new Prompt.Text(PROMPTS[1]));
+            GenerationResult fromText = run(engine, greedy("text", PROMPTS[1], TOKENS));
+            GenerationResult fromTokens = run(engine, tokenRequest("tokens", tokens));
+            assertEquals(fromText.text(), fromTokens.text());
+            assertEquals(tokens.length, fromTokens.usage().promptTokens());
+            assertEquals(TOKENS, fromTokens.usage().completionTokens());
+
+            int vocabulary = engine.model().vocabularySize();
+            EdgeLoraException outside = assertThrows(EdgeLoraException.class,
+                    () -> engine.submit(tokenRequest("outside", new int[] {tokens[0], vocabulary}), GenerationListener.NONE));
+            assertEquals(ErrorCode.INVALID_REQUEST, outside.code());
+            assertTrue(outside.getMessage().contains("prompt[1] is token " + vocabulary + ", outside the model's vocabulary [0, "
+                    + vocabulary + ")"), outside.getMessage());
+            EdgeLoraException tooLong = assertThrows(EdgeLoraException.class,
+                    () -> engine.submit(tokenRequest("long", new int[65]), GenerationListener.NONE));
+            assertEquals(ErrorCode.CONTEXT_TOO_LONG, tooLong.code());
+        }
+    }
+
+    private static GenerationRequest tokenRequest(String id, int[] tokens) {
+        return new GenerationRequest(id, "tenant", new Prompt.Tokens(tokens), Optional.empty(), 1f, SamplingParams.GREEDY, TOKENS,
+                List.of(), true);
+    }
+
     @Test
     void closingFailsWhatIsRunningOrQueuedAndRefusesNewRequests() {
         LlamaEngine engine = EngineFixture.open(model, 1, 128, 256);

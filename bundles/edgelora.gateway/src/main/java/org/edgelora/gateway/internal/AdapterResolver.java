@@ -81,7 +81,7 @@ final class AdapterResolver {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
-    /** The selector scores what the user asked: the text, or a chat's last user message. */
+    /** The selector scores what the user asked: the text, or a chat's last user message; token ids have no words to score. */
     static String selectorText(Prompt prompt) {
         return switch (prompt) {
             case Prompt.Text text -> text.text();
@@ -90,6 +90,8 @@ final class AdapterResolver {
                     .map(Prompt.ChatMessage::content)
                     .findFirst()
                     .orElse(chat.messages().getLast().content());
+            case Prompt.Tokens tokens -> throw new EdgeLoraException(ErrorCode.INVALID_REQUEST,
+                    "model 'auto' chooses an adapter from the prompt's words, and a prompt of token ids has none: name an adapter or 'base'");
         };
     }
 }

@@ -86,7 +86,7 @@ public final class GatewayComponent implements RequestGateway {
             Generation generation;
             try {
                 generation = engine.submit(new GenerationRequest(request.id(), request.tenant(), request.prompt(),
-                        adapter, 1f, request.sampling(), request.maxTokens(), request.stop(), false), listener);
+                        adapter, 1f, request.sampling(), request.maxTokens(), request.stop(), request.ignoreEos()), listener);
             } catch (RuntimeException refused) {
                 admission.release(request.tenant());
                 throw refused;

@@ -53,4 +53,10 @@ class AdapterResolverTest {
                 new Prompt.ChatMessage("user", "write SQL"), new Prompt.ChatMessage("assistant", "ok")));
         assertEquals("write SQL", AdapterResolver.selectorText(chat));
     }
+
+    @Test
+    void autoCannotChooseForAPromptOfTokenIds() {
+        EdgeLoraException e = assertThrows(EdgeLoraException.class, () -> AdapterResolver.selectorText(new Prompt.Tokens(new int[] {1, 2})));
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+    }
 }

@@ -11,6 +11,7 @@ import org.edgelora.api.gateway.IngressRequest;
  * A validated OpenAI completion request.
  *
  * @param model        what the client wrote as {@code model}, echoed in the replies (but see {@link #routed()})
+ * @param ignoreEos    {@code ignore_eos}: generate up to maxTokens whatever the model says
  * @param includeUsage {@code stream_options.include_usage}: a last chunk carries the usage
  */
 record CompletionCall(
@@ -20,6 +21,7 @@ record CompletionCall(
         SamplingParams sampling,
         int maxTokens,
         List<String> stop,
+        boolean ignoreEos,
         boolean stream,
         boolean includeUsage) {
 
@@ -41,6 +43,6 @@ record CompletionCall(
     }
 
     IngressRequest toIngressRequest(String id, String tenant) {
-        return new IngressRequest(id, "http", tenant, prompt, AdapterChoice.parse(model), sampling, maxTokens, stop, stream);
+        return new IngressRequest(id, "http", tenant, prompt, AdapterChoice.parse(model), sampling, maxTokens, stop, ignoreEos, stream);
     }
 }

@@ -29,7 +29,7 @@ final class CompletionRequestParser {
     static CompletionCall parse(Endpoint endpoint, byte[] body) {
         JsonNode root = RequestFields.readObject(body, "the body");
         String model = RequestFields.requiredText(root, "model");
-        Prompt prompt = endpoint == Endpoint.CHAT ? RequestFields.chat(root.get("messages")) : RequestFields.textPrompt(root.get("prompt"));
+        Prompt prompt = endpoint == Endpoint.CHAT ? RequestFields.chat(root.get("messages")) : RequestFields.prompt(root.get("prompt"));
         int maxTokens = RequestFields.maxTokens(root,
                 endpoint == Endpoint.CHAT && !root.has("max_tokens") ? "max_completion_tokens" : "max_tokens",
                 endpoint.defaultMaxTokens);
@@ -45,7 +45,8 @@ final class CompletionRequestParser {
             }
             includeUsage = optionalBoolean(options, "include_usage", false);
         }
-        return new CompletionCall(endpoint, model, prompt, RequestFields.sampling(root), maxTokens, stop(root), stream, includeUsage);
+        return new CompletionCall(endpoint, model, prompt, RequestFields.sampling(root), maxTokens, stop(root),
+                RequestFields.ignoreEos(root), stream, includeUsage);
     }
 
     private static List<String> stop(JsonNode root) {

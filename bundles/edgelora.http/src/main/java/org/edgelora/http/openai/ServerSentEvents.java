@@ -59,12 +59,16 @@ final class ServerSentEvents {
         try {
             do {
                 writePending();
+                // Only the drain holding the flag may end the response: checked after the flag dropped, another drain
+                // could already have polled the last events (the queue is empty) and still be writing them, and
+                // completing under it cut the stream off mid-chunk.
+                if (finished && pending.isEmpty() && completed.compareAndSet(false, true)) {
+                    async.complete();
+                    return;
+                }
                 draining.set(false);
-                // an event queued after the last poll but before the flag dropped would be stranded
-            } while (!pending.isEmpty() && draining.compareAndSet(false, true));
-            if (finished && pending.isEmpty() && completed.compareAndSet(false, true)) {
-                async.complete();
-            }
+                // an event queued, or the finish declared, after the check but before the flag dropped would be stranded
+            } while ((!pending.isEmpty() || finished && !completed.get()) && draining.compareAndSet(false, true));
         } catch (IOException | RuntimeException clientGone) {
             pending.clear();
             draining.set(false);

@@ -1,7 +1,9 @@
 package org.edgelora.http.openai;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +14,7 @@ import org.edgelora.api.engine.Prompt;
 import org.edgelora.api.error.EdgeLoraException;
 import org.edgelora.api.error.ErrorCode;
 import org.edgelora.api.gateway.AdapterChoice;
+import org.edgelora.api.gateway.IngressRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +53,28 @@ class CompletionRequestParserTest {
                 parse(Endpoint.COMPLETIONS, "{\"model\":\"auto\",\"prompt\":\"x\"}").toIngressRequest("id", "t").adapter());
     }
 
+    /** The request the serving benchmark sends: token ids (as OpenAI and llama.cpp's server take them) and an exact output length. */
+    @Test
+    void aTokenPromptWithIgnoreEosReachesTheGatewayAsTokens() {
+        CompletionCall call = parse(Endpoint.COMPLETIONS, """
+                {"model":"adapter-0001","prompt":[1, 415, 2936, 9060],"max_tokens":40,"ignore_eos":true,"temperature":0,"stream":true}""");
+        IngressRequest request = call.toIngressRequest("id", "default");
+        assertArrayEquals(new int[] {1, 415, 2936, 9060}, assertInstanceOf(Prompt.Tokens.class, request.prompt()).ids());
+        assertTrue(request.ignoreEos());
+        assertEquals(40, request.maxTokens());
+        assertFalse(parse(Endpoint.COMPLETIONS, "{\"model\":\"base\",\"prompt\":\"x\"}").toIngressRequest("id", "t").ignoreEos());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "[1, -2]", "[1, 2.0]", "[1, \"2\"]", "[1, 4294967296]"})
+    void aMalformedTokenPromptIsA400NamingTheField(String prompt) {
+        EdgeLoraException e = assertThrows(EdgeLoraException.class,
+                () -> parse(Endpoint.COMPLETIONS, "{\"model\":\"base\",\"prompt\":" + prompt + "}"));
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+        assertEquals(400, e.code().httpStatus());
+        assertTrue(e.getMessage().startsWith("prompt"), e.getMessage());
+    }
+
     @Test
     void aChatRequestReadsMessagesAndTextParts() {
         CompletionCall call = parse(Endpoint.CHAT, """
@@ -82,6 +107,7 @@ class CompletionRequestParserTest {
         "{\"model\":\"base\",\"prompt\":\"x\",\"top_p\":-0.1}",
         "{\"model\":\"base\",\"prompt\":\"x\",\"seed\":\"s\"}",
         "{\"model\":\"base\",\"prompt\":\"x\",\"stream\":\"yes\"}",
+        "{\"model\":\"base\",\"prompt\":\"x\",\"ignore_eos\":\"yes\"}",
         "{\"model\":\"base\",\"prompt\":\"x\",\"stop\":[1]}",
         "{\"model\":\"base\",\"prompt\":\"x\",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}",
         "{\"model\":\"base\",\"prompt\":\"x\",\"n\":2}",

@@ -8,9 +8,10 @@ import org.edgelora.api.gateway.AdapterChoice;
 import org.edgelora.api.gateway.IngressRequest;
 
 /** A validated request from a device. */
-record MqttRequest(String id, Prompt prompt, AdapterChoice adapter, SamplingParams sampling, int maxTokens, boolean stream) {
+record MqttRequest(String id, Prompt prompt, AdapterChoice adapter, SamplingParams sampling, int maxTokens, boolean ignoreEos,
+                   boolean stream) {
 
     IngressRequest toIngressRequest(String tenant) {
-        return new IngressRequest(id, "mqtt", tenant, prompt, adapter, sampling, maxTokens, List.of(), stream);
+        return new IngressRequest(id, "mqtt", tenant, prompt, adapter, sampling, maxTokens, List.of(), ignoreEos, stream);
     }
 }

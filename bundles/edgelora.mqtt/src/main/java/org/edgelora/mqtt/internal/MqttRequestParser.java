@@ -12,9 +12,9 @@ import org.edgelora.api.gateway.AdapterChoice;
 import org.edgelora.api.gateway.json.RequestFields;
 
 /**
- * Reads a device's request: {@code id}, {@code prompt} or {@code messages}, {@code adapter} (a name,
- * {@code base}, {@code auto}, or absent for the tenant's default), {@code max_tokens},
- * {@code temperature}, {@code top_p}, {@code seed}, {@code stream}. The fields the HTTP API shares are
+ * Reads a device's request: {@code id}, {@code prompt} (text or token ids) or {@code messages}, {@code adapter}
+ * (a name, {@code base}, {@code auto}, or absent for the tenant's default), {@code max_tokens},
+ * {@code ignore_eos}, {@code temperature}, {@code top_p}, {@code seed}, {@code stream}. The fields the HTTP API shares are
  * checked by {@link RequestFields}; every fault is an {@link ErrorCode#INVALID_REQUEST} that names the
  * field, carrying the id when one could be read.
  */
@@ -60,7 +60,7 @@ final class MqttRequestParser {
         try {
             return new MqttRequest(id, prompt(root), AdapterChoice.parse(RequestFields.optionalText(root, "adapter")),
                     RequestFields.sampling(root), RequestFields.maxTokens(root, "max_tokens", defaultMaxTokens),
-                    RequestFields.optionalBoolean(root, "stream", false));
+                    RequestFields.ignoreEos(root), RequestFields.optionalBoolean(root, "stream", false));
         } catch (EdgeLoraException invalid) {
             throw new InvalidRequest(id, invalid.getMessage());
         }
@@ -82,6 +82,6 @@ final class MqttRequestParser {
         if (hasPrompt == root.hasNonNull("messages")) {
             throw RequestFields.invalid("give either prompt or messages");
         }
-        return hasPrompt ? RequestFields.textPrompt(root.get("prompt")) : RequestFields.chat(root.get("messages"));
+        return hasPrompt ? RequestFields.prompt(root.get("prompt")) : RequestFields.chat(root.get("messages"));
     }
 }

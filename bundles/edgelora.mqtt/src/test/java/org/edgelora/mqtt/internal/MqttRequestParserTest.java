@@ -1,7 +1,9 @@
 package org.edgelora.mqtt.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +52,14 @@ class MqttRequestParserTest {
         assertEquals(new AdapterChoice.Auto(), parse("{\"id\":\"r\",\"prompt\":\"x\",\"adapter\":\"auto\"}").adapter());
     }
 
+    @Test
+    void aDeviceMaySendTokenIdsAndIgnoreEosAsOverHttp() {
+        MqttRequest request = parse("{\"id\":\"r\",\"prompt\":[1, 2, 3],\"max_tokens\":5,\"ignore_eos\":true}");
+        assertArrayEquals(new int[] {1, 2, 3}, assertInstanceOf(Prompt.Tokens.class, request.prompt()).ids());
+        assertTrue(request.toIngressRequest("acme").ignoreEos());
+        assertFalse(parse("{\"id\":\"r\",\"prompt\":\"x\"}").ignoreEos());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "{\"id\":\"r\"}",
@@ -64,6 +74,9 @@ class MqttRequestParserTest {
         "{\"id\":\"r\",\"prompt\":\"x\",\"top_p\":\"high\"}",
         "{\"id\":\"r\",\"prompt\":\"x\",\"seed\":1.5}",
         "{\"id\":\"r\",\"prompt\":\"x\",\"stream\":1}",
+        "{\"id\":\"r\",\"prompt\":[]}",
+        "{\"id\":\"r\",\"prompt\":[1, -1]}",
+        "{\"id\":\"r\",\"prompt\":\"x\",\"ignore_eos\":\"true\"}",
     })
     void faultsAfterTheIdCarryTheId(String json) {
         MqttRequestParser.InvalidRequest e = assertThrows(MqttRequestParser.InvalidRequest.class, () -> parse(json));

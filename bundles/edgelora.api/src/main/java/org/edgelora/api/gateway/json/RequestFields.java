@@ -24,9 +24,9 @@ import org.edgelora.api.error.ErrorCode;
 
 /**
  * Reads and checks the fields a generation request has over every ingress: the JSON object itself,
- * {@code prompt}, {@code messages}, {@code max_tokens}, {@code temperature}, {@code top_p}, {@code seed}
- * and typed optional values. Every fault is an {@link ErrorCode#INVALID_REQUEST} whose message names the
- * field; the ingress adds what its protocol needs (the HTTP status, the MQTT request id).
+ * {@code prompt}, {@code messages}, {@code max_tokens}, {@code ignore_eos}, {@code temperature},
+ * {@code top_p}, {@code seed} and typed optional values. Every fault is an {@link ErrorCode#INVALID_REQUEST}
+ * whose message names the field; the ingress adds what its protocol needs (the HTTP status, the MQTT request id).
  */
 public final class RequestFields {
 
@@ -75,8 +75,12 @@ public final class RequestFields {
         return root;
     }
 
-    /** {@code prompt}: a string, or OpenAI's array of exactly one string. */
-    public static Prompt.Text textPrompt(JsonNode prompt) {
+    /**
+     * {@code prompt}: a string, OpenAI's array of exactly one string, or an array of token ids (OpenAI's and
+     * llama.cpp's token prompt, fed as it is). Token ids are checked here for their form; whether each is in
+     * the model's vocabulary and the prompt fits the context is the engine's check.
+     */
+    public static Prompt prompt(JsonNode prompt) {
         if (prompt == null || prompt.isNull()) {
             throw invalid("prompt is required");
         }
@@ -86,7 +90,25 @@ public final class RequestFields {
         if (prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
             return new Prompt.Text(prompt.get(0).textValue());
         }
-        throw invalid("prompt must be a string (or an array of exactly one string)");
+        if (prompt.isArray() && !prompt.isEmpty() && prompt.get(0).isNumber()) {
+            return tokenPrompt(prompt);
+        }
+        if (prompt.isArray() && prompt.isEmpty()) {
+            throw invalid("prompt is an empty array; send text or at least one token id");
+        }
+        throw invalid("prompt must be a string, an array of exactly one string, or an array of token ids");
+    }
+
+    private static Prompt.Tokens tokenPrompt(JsonNode prompt) {
+        int[] ids = new int[prompt.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode id = prompt.get(i);
+            if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0) {
+                throw invalid("prompt[" + i + "] must be a token id, an integer >= 0; was " + id);
+            }
+            ids[i] = id.intValue();
+        }
+        return new Prompt.Tokens(ids);
     }
 
     /** {@code messages}: a non-empty array of {@code {"role": system|user|assistant, "content": ...}}. */
@@ -134,6 +156,14 @@ public final class RequestFields {
         float topP = optionalFloat(root, "top_p", 1f, 0f, 1f);
         long seed = root.hasNonNull("seed") ? requiredLong(root, "seed") : ThreadLocalRandom.current().nextLong();
         return new SamplingParams(temperature, 0, topP, 0f, 1f, seed);
+    }
+
+    /**
+     * {@code ignore_eos} (llama.cpp's and vLLM's name): generate past the end-of-sequence token, up to the
+     * most tokens; for benchmarks that need exact output lengths. Default false.
+     */
+    public static boolean ignoreEos(JsonNode root) {
+        return optionalBoolean(root, "ignore_eos", false);
     }
 
     /** The most tokens to generate, under the given field name: at least 1. */

@@ -1,6 +1,9 @@
 package org.edgelora.api.gateway.json;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,5 +64,35 @@ class RequestFieldsTest {
         assertTrue(refusal(() -> RequestFields.chat(read("{\"m\":[{\"role\":\"bot\",\"content\":\"x\"}]}").get("m")))
                 .startsWith("messages[0].role"));
         assertTrue(refusal(() -> RequestFields.chat(read("{\"m\":[]}").get("m"))).startsWith("messages must be"));
+    }
+
+    @Test
+    void aPromptIsTextOneStringOrTokenIds() {
+        assertEquals(new Prompt.Text("hi"), RequestFields.prompt(read("{\"p\":\"hi\"}").get("p")));
+        assertEquals(new Prompt.Text("hi"), RequestFields.prompt(read("{\"p\":[\"hi\"]}").get("p")));
+        Prompt tokens = RequestFields.prompt(read("{\"p\":[1, 0, 31999, 2147483647]}").get("p"));
+        assertArrayEquals(new int[] {1, 0, 31999, Integer.MAX_VALUE}, assertInstanceOf(Prompt.Tokens.class, tokens).ids());
+        assertTrue(refusal(() -> RequestFields.prompt(null)).startsWith("prompt is required"));
+    }
+
+    /** Token ids are checked for their form here, before the engine checks them against the vocabulary. */
+    @ParameterizedTest
+    @ValueSource(strings = {"[1, -1]", "[1, 2.5]", "[1, 1e3]", "[1, \"2\"]", "[1, null]", "[1, [2]]", "[1, 2147483648]", "[1, true]"})
+    void aTokenIdThatIsNoNonNegativeIntIsRefusedByPosition(String ids) {
+        assertTrue(refusal(() -> RequestFields.prompt(read("{\"p\":" + ids + "}").get("p"))).startsWith("prompt[1] must be a token id"),
+                ids);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "[[1, 2]]", "[\"a\", \"b\"]", "[\"a\", 1]", "{}", "7", "true"})
+    void anEmptyOrOtherwiseShapedPromptIsRefused(String prompt) {
+        assertTrue(refusal(() -> RequestFields.prompt(read("{\"p\":" + prompt + "}").get("p"))).startsWith("prompt "), prompt);
+    }
+
+    @Test
+    void ignoreEosIsABooleanAndOffByDefault() {
+        assertFalse(RequestFields.ignoreEos(read("{}")));
+        assertTrue(RequestFields.ignoreEos(read("{\"ignore_eos\":true}")));
+        assertTrue(refusal(() -> RequestFields.ignoreEos(read("{\"ignore_eos\":1}"))).startsWith("ignore_eos must be true or false"));
     }
 }
