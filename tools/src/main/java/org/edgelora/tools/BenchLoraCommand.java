@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.commons.io.file.PathUtils;
+
 import org.edgelora.engine.reference.Logits;
 import org.edgelora.api.adapter.AdapterLease;
 import org.edgelora.api.adapter.LoraTarget;
@@ -145,11 +147,7 @@ final class BenchLoraCommand implements Command {
                         threads, out, err));
             }
         } finally {
-            try (var leftovers = Files.walk(folder)) {
-                for (Path file : leftovers.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            PathUtils.deleteDirectory(folder);
         }
         if (options.flag("json")) {
             out.println(Json.write(figures));
