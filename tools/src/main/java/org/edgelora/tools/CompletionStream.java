@@ -18,7 +18,6 @@ final class CompletionStream implements Flow.Subscriber<String> {
     private static final String DONE = "[DONE]";
 
     private final RequestRecord record;
-    private final int outputTokens;
     private volatile Flow.Subscription subscription;
     // read and written by the subscriber's calls, which the HTTP client makes one at a time
     private Integer completionTokens;
@@ -26,9 +25,8 @@ final class CompletionStream implements Flow.Subscriber<String> {
     private String error;
     private boolean done;
 
-    CompletionStream(RequestRecord record, int outputTokens) {
+    CompletionStream(RequestRecord record) {
         this.record = record;
-        this.outputTokens = outputTokens;
     }
 
     @Override
@@ -83,10 +81,8 @@ final class CompletionStream implements Flow.Subscriber<String> {
             record.failed(now, error);
         } else if (!done || completionTokens == null) {
             record.failed(now, "the stream ended without its usage chunk and [DONE]");
-        } else if (completionTokens != outputTokens) {
-            record.failed(now, "generated " + completionTokens + " of " + outputTokens + " tokens (" + finishReason + ")");
         } else {
-            record.completed(now, completionTokens);
+            record.generated(now, completionTokens, finishReason);
         }
     }
 

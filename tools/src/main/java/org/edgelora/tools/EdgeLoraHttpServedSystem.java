@@ -124,7 +124,7 @@ final class EdgeLoraHttpServedSystem implements ServedSystem {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
-        CompletionStream stream = new CompletionStream(record, request.outputTokens());
+        CompletionStream stream = new CompletionStream(record);
         CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(post, response -> response.statusCode() == 200
                 ? HttpResponse.BodySubscribers.fromLineSubscriber(stream)
                 : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), error -> {

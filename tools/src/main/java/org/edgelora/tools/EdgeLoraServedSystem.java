@@ -68,11 +68,8 @@ final class EdgeLoraServedSystem implements ServedSystem {
             long now = System.nanoTime();
             if (failure != null) {
                 record.failed(now, String.valueOf(failure.getMessage()));
-            } else if (result.usage().completionTokens() != request.outputTokens()) {
-                record.failed(now, "generated " + result.usage().completionTokens() + " of " + request.outputTokens() + " tokens ("
-                        + result.finishReason() + ")");
             } else {
-                record.completed(now, result.usage().completionTokens());
+                record.generated(now, result.usage().completionTokens(), String.valueOf(result.finishReason()));
             }
         });
         return generation::cancel;

@@ -42,6 +42,18 @@ final class RequestRecord {
         end(now, Outcome.COMPLETED, tokens, null);
     }
 
+    /**
+     * The system reports the request ended after {@code tokens} generated tokens: completed only at exactly the
+     * request's output length (its end of sequence is ignored), failed otherwise, naming the system's finish reason.
+     */
+    void generated(long now, int tokens, String finishReason) {
+        if (tokens == request.outputTokens()) {
+            completed(now, tokens);
+        } else {
+            failed(now, "generated " + tokens + " of " + request.outputTokens() + " tokens (" + finishReason + ")");
+        }
+    }
+
     void failed(long now, String message) {
         end(now, Outcome.FAILED, pieces(), message);
     }
